@@ -1,0 +1,47 @@
+import fp from 'fastify-plugin'
+import { ProblemError } from '../src/problem.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `origin`: a form post is allowed without `X-CSRF` when its Origin is allowed (sign-out forms). */
+    csrf?: 'origin'
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Duende's rule: every /api request and every unsafe /auth request must carry `X-CSRF: 1`. A custom
+ * header cannot be sent cross-origin without a CORS preflight, which only FRONTEND_ORIGINS pass, and
+ * a plain form or link cannot send it at all. Unsafe requests must also come from an allowed Origin.
+ */
+export default fp(async function csrf (fastify) {
+  const allowedOrigins = new Set([fastify.config.appOrigin, ...fastify.config.frontendOrigins])
+
+  fastify.addHook('onRequest', async (request) => {
+    if (request.method === 'OPTIONS') return
+    const path = request.url
+    const isApi = path.startsWith('/api/')
+    const unsafe = !SAFE_METHODS.has(request.method)
+    const isAuth = path.startsWith('/auth/')
+    if (!isApi && !(isAuth && unsafe)) return
+
+    const origin = request.headers.origin
+    if (unsafe && origin !== undefined && !allowedOrigins.has(origin)) {
+      throw new ProblemError({
+        status: 403,
+        code: 'origin_not_allowed',
+        title: 'Origin not allowed',
+        detail: `Requests from ${origin} are not accepted; add it to FRONTEND_ORIGINS if it is your frontend.`,
+      })
+    }
+    if (request.headers['x-csrf'] === '1') return
+    if (request.routeOptions.config.csrf === 'origin' && origin !== undefined) return
+    throw new ProblemError({
+      status: 403,
+      code: 'csrf_header_missing',
+      title: 'Missing anti-forgery header',
+      detail: `Send the header "X-CSRF: 1" with every /api request and every ${isAuth ? 'POST to /auth' : 'call'} (fetch(url, { credentials: 'include', headers: { 'X-CSRF': '1' } })).`,
+    })
+  })
+}, { name: 'csrf', dependencies: ['cors', 'errors'] })

@@ -1,0 +1,44 @@
+import fp from 'fastify-plugin'
+import cookie from '@fastify/cookie'
+import secureSession from '@fastify/secure-session'
+import type { Session } from '@fastify/secure-session'
+import type { LoginSessionData } from '../src/session-data.ts'
+
+export const SESSION_COOKIE = 'sweatstack_session'
+export const LOGIN_COOKIE = 'sweatstack_login'
+/** How long a started sign-in may take before its state is forgotten. */
+export const LOGIN_TTL_SECONDS = 600
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    loginSession: Session<LoginSessionData>
+  }
+}
+
+/**
+ * Two encrypted cookies (libsodium secretbox): `sweatstack_session` holds the signed-in user and tokens;
+ * `sweatstack_login` holds pending sign-ins (state, PKCE verifier, return URL), is sent only to
+ * /auth/sweatstack and lives ten minutes. A cookie that does not decrypt is simply no session.
+ */
+export default fp(async function session (fastify) {
+  const { config } = fastify
+  const secure = config.appUrl.startsWith('https://')
+  await fastify.register(cookie)
+  await fastify.register(secureSession, [
+    {
+      sessionName: 'session',
+      cookieName: SESSION_COOKIE,
+      key: config.sessionKeys,
+      // Expiry is enforced from `createdAt` inside the session; this is only a backstop.
+      expiry: config.sessionMaxAgeSeconds + 3600,
+      cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: config.sessionMaxAgeSeconds },
+    },
+    {
+      sessionName: 'loginSession',
+      cookieName: LOGIN_COOKIE,
+      key: config.sessionKeys,
+      expiry: LOGIN_TTL_SECONDS,
+      cookie: { path: '/auth/sweatstack', httpOnly: true, sameSite: 'lax', secure, maxAge: LOGIN_TTL_SECONDS },
+    },
+  ])
+}, { name: 'session', dependencies: [] })

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify'
+import { authenticate } from '../bearer.ts'
+import { sendDetail, sendValidationError } from '../errors.ts'
+import type { ValidationIssue } from '../errors.ts'
+import { queryValue, queryValues, readDate, readInteger } from '../query.ts'
+import type { Query } from '../query.ts'
+import { toSummary } from '../seed.ts'
+import { sportMatches, validateSports } from '../sports.ts'
+import type { SandboxState } from '../state.ts'
+import { DAY_MS } from '../time.ts'
+
+/** The largest page `limit` accepts; the SDK pages activities by 100. */
+export const maxActivitiesLimit = 100
+
+/** `sport` repeated, plus the deprecated `sports` (repeated or comma-joined) that the server still accepts. */
+function sportFilters (query: Query): string[] {
+  return [...queryValues(query, 'sport'), ...queryValues(query, 'sports').flatMap((value) => value.split(','))].filter(Boolean)
+}
+
+export function registerActivityRoutes (app: FastifyInstance, state: SandboxState): void {
+  const activitiesOf = (userId: string) => state.activities.get(userId) ?? []
+
+  app.get('/api/v1/activities/', async (request, reply) => {
+    const caller = await authenticate(state, request, reply, 'data:read')
+    if (caller === null) return reply
+    const query = request.query as Query
+    const issues: ValidationIssue[] = []
+    const start = readDate(query, 'start', issues)
+    const end = readDate(query, 'end', issues)
+    const sports = sportFilters(query)
+    validateSports(sports, 'sport', issues)
+    const tags = queryValues(query, 'tags')
+    const limit = readInteger(query, 'limit', { fallback: 50, min: 1, max: maxActivitiesLimit }, issues)
+    const offset = readInteger(query, 'offset', { fallback: 0, min: 0 }, issues)
+    if (issues.length > 0) return sendValidationError(reply, issues)
+
+    const matching = activitiesOf(caller.user.id).filter((activity) => {
+      const startMs = Date.parse(activity.start)
+      if (start !== undefined && startMs < start) return false
+      if (end !== undefined && startMs >= end + DAY_MS) return false
+      if (sports.length > 0 && !sports.some((sport) => sportMatches(sport, activity.sport))) return false
+      return tags.every((tag) => activity.tags?.includes(tag) === true)
+    })
+    return matching.slice(offset, offset + limit).map(toSummary)
+  })
+
+  // FastAPI answers the path without its trailing slash with a redirect.
+  app.get('/api/v1/activities', async (request, reply) => {
+    const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
+    return reply.redirect('/api/v1/activities/' + search, 307)
+  })
+
+  app.get('/api/v1/activities/latest', async (request, reply) => {
+    const caller = await authenticate(state, request, reply, 'data:read')
+    if (caller === null) return reply
+    const query = request.query as Query
+    const sport = queryValue(query, 'sport')
+    const issues: ValidationIssue[] = []
+    if (sport !== undefined) validateSports([sport], 'sport', issues)
+    if (issues.length > 0) return sendValidationError(reply, issues.map((issue) => ({ ...issue, loc: ['query', 'sport'] })))
+    const latest = activitiesOf(caller.user.id).find((activity) => sport === undefined || sportMatches(sport, activity.sport))
+    return reply.type('application/json').send(JSON.stringify(latest ?? null))
+  })
+
+  app.get<{ Params: { activityId: string } }>('/api/v1/activities/:activityId', async (request, reply) => {
+    const caller = await authenticate(state, request, reply, 'data:read')
+    if (caller === null) return reply
+    const activity = activitiesOf(caller.user.id).find((candidate) => candidate.id === request.params.activityId)
+    if (activity === undefined) return sendDetail(reply, 404, 'Activity not found')
+    return activity
+  })
+}

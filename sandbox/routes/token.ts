@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sendValidationError } from '../errors.ts'
+import { readClientCredentials, sameSecret } from '../client-auth.ts'
+import { formFields } from '../form-body.ts'
+import type { FormFields } from '../form-body.ts'
+import type { TokenResponse } from '../models.ts'
+import type { SandboxState } from '../state.ts'
+
+const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' }
+
+function oauthError (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
+  return reply.code(status).headers(noStore).send({ error, error_description: description, detail: description })
+}
+
+function pkceChallengeOf (verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url')
+}
+
+function isFormRequest (request: FastifyRequest): boolean {
+  const type = request.headers['content-type']
+  return type === undefined || type.toLowerCase().startsWith('application/x-www-form-urlencoded')
+}
+
+export function issuerOf (request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`
+}
+
+/** `POST /api/v1/oauth/token` and its legacy alias `/oauth/token`: the authorization_code and refresh_token grants. */
+export function registerTokenRoutes (app: FastifyInstance, state: SandboxState): void {
+  async function tokens (request: FastifyRequest, reply: FastifyReply, userId: string, scopes: string[], refreshToken: string): Promise<FastifyReply> {
+    const ttl = state.config.accessTokenTtlSeconds
+    const { token, jti } = await state.signer.sign({
+      userId, clientId: state.options.clientId, issuer: issuerOf(request), scopes, ttlSeconds: ttl, nowMs: state.now(),
+    })
+    state.grants.recordAccessToken(userId, jti)
+    const body: TokenResponse = {
+      access_token: token, token_type: 'Bearer', expires_in: ttl, refresh_token: refreshToken, scope: scopes.join(' '), id_token: null,
+    }
+    return reply.headers(noStore).send(body)
+  }
+
+  async function authorizationCodeGrant (request: FastifyRequest, reply: FastifyReply, form: FormFields): Promise<FastifyReply> {
+    if (form.code === undefined || form.code === '') return oauthError(reply, 400, 'invalid_request', 'code is required')
+    const lookup = state.grants.redeemCode(form.code)
+    if (!lookup.ok) return oauthError(reply, 400, 'invalid_grant', lookup.reason)
+    const code = lookup.code
+    if (code.clientId !== state.options.clientId) return oauthError(reply, 400, 'invalid_grant', 'Authorization code was issued to another client')
+    const verifier = form.code_verifier
+    if (code.codeChallenge !== null) {
+      if (verifier === undefined || verifier === '') return oauthError(reply, 400, 'invalid_request', 'code_verifier is required')
+      if (pkceChallengeOf(verifier) !== code.codeChallenge) return oauthError(reply, 400, 'invalid_grant', 'PKCE verification failed')
+    } else if (verifier !== undefined) {
+      return oauthError(reply, 400, 'invalid_grant', 'code_verifier given, but the authorization request had no code_challenge')
+    }
+    const refreshToken = state.grants.issueRefreshToken({ clientId: code.clientId, userId: code.userId, scopes: code.scopes })
+    return tokens(request, reply, code.userId, code.scopes, refreshToken)
+  }
+
+  async function refreshTokenGrant (request: FastifyRequest, reply: FastifyReply, form: FormFields): Promise<FastifyReply> {
+    const given = form.refresh_token
+    if (given === undefined || given === '') return oauthError(reply, 400, 'invalid_request', 'refresh_token is required')
+    const lookup = state.grants.findRefreshToken(given)
+    if (!lookup.ok) return oauthError(reply, 400, 'invalid_grant', lookup.reason)
+    const grant = lookup.grant
+    if (grant.clientId !== state.options.clientId) return oauthError(reply, 400, 'invalid_grant', 'Refresh token was issued to another client')
+    const refreshToken = state.config.rotateRefreshTokens ? state.grants.rotateRefreshToken(given) : given
+    return tokens(request, reply, grant.userId, grant.scopes, refreshToken)
+  }
+
+  async function handleToken (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    // FastAPI reads these as Form fields: a JSON body leaves them all missing.
+    if (!isFormRequest(request)) {
+      return sendValidationError(reply, [{ loc: ['body', 'grant_type'], msg: 'Field required', type: 'missing' }])
+    }
+    const form = formFields(request.body)
+    const grantType = form.grant_type
+    if (grantType === 'authorization_code' || grantType === 'refresh_token') state.stats.token[grantType]++
+
+    const client = readClientCredentials(request.headers.authorization, form)
+    const { clientId, clientSecret } = client
+    const valid = !client.conflicting && clientId === state.options.clientId &&
+      clientSecret !== undefined && sameSecret(clientSecret, state.options.clientSecret)
+    if (!valid) {
+      const challenge = client.basic ? { 'www-authenticate': 'Basic realm="sweatstack-sandbox"' } : {}
+      const detail = 'Invalid client credentials'
+      return reply.code(401).headers({ ...noStore, ...challenge }).send({ error: 'invalid_client', error_description: detail, detail })
+    }
+
+    if (grantType === undefined || grantType === '') return oauthError(reply, 400, 'invalid_request', 'grant_type is required')
+    if (grantType === 'authorization_code') return authorizationCodeGrant(request, reply, form)
+    if (grantType === 'refresh_token') return refreshTokenGrant(request, reply, form)
+    return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant_type ${grantType}`)
+  }
+
+  app.post('/api/v1/oauth/token', handleToken)
+  app.post('/oauth/token', handleToken)
+}

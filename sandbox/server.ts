@@ -1,0 +1,51 @@
+// CLI: `node sandbox/server.ts` runs the SweatStack sandbox until SIGINT/SIGTERM.
+import { startSandbox } from './start.ts'
+
+function fail (message: string): never {
+  process.stderr.write(`sandbox: ${message}\n`)
+  process.exit(1)
+}
+
+function integerFromEnv (name: string, fallback: number, min: number): number {
+  const text = process.env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < min) fail(`${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
+  return value
+}
+
+function booleanFromEnv (name: string, fallback: boolean): boolean {
+  const text = process.env[name]
+  if (text === undefined || text === '') return fallback
+  if (text === 'true') return true
+  if (text === 'false') return false
+  return fail(`${name} must be true or false, got ${JSON.stringify(text)}`)
+}
+
+const clientId = process.env.SANDBOX_CLIENT_ID || 'sandbox-client'
+const sandbox = await startSandbox({
+  port: integerFromEnv('SANDBOX_PORT', 8001, 0),
+  host: process.env.SANDBOX_HOST || '127.0.0.1',
+  clientId,
+  clientSecret: process.env.SANDBOX_CLIENT_SECRET || undefined,
+  accessTokenTtlSeconds: integerFromEnv('SANDBOX_TOKEN_TTL', 900, 1),
+  rotateRefreshTokens: booleanFromEnv('SANDBOX_ROTATE_REFRESH_TOKENS', false),
+  logger: {
+    level: process.env.LOG_LEVEL || 'info',
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+  },
+})
+
+const { accessTokenTtlSeconds, rotateRefreshTokens } = sandbox.sandbox.config()
+process.stdout.write(`SweatStack sandbox listening on ${sandbox.url} (client_id ${clientId}, token TTL ${accessTokenTtlSeconds} s, refresh token rotation ${rotateRefreshTokens ? 'on' : 'off'})\n`)
+
+let closing = false
+async function stop (signal: string): Promise<void> {
+  if (closing) return
+  closing = true
+  sandbox.app.log.info({ signal }, 'sandbox stopping')
+  await sandbox.close()
+  process.exit(0)
+}
+process.once('SIGINT', () => { stop('SIGINT').catch((error: unknown) => fail(String(error))) })
+process.once('SIGTERM', () => { stop('SIGTERM').catch((error: unknown) => fail(String(error))) })

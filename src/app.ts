@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import Fastify from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import autoload from '@fastify/autoload'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.ts'
+import { loggerOptions } from './logger.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+  }
+}
+
+const root = path.join(import.meta.dirname, '..')
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+export interface BuildOptions {
+  /** A pino logger, pino options, or false; defaults to JSON logs at the configured level. */
+  logger?: FastifyServerOptions['logger']
+  loggerInstance?: FastifyServerOptions['loggerInstance']
+}
+
+/** The whole BFF as a Fastify instance, not yet listening: plugins first, then routes. */
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { trustProxy } = config
+  const serverOptions: FastifyServerOptions = {
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    requestIdHeader: false,
+    genReqId (request) {
+      const given = request.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 0,
+    keepAliveTimeout: 72_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+  }
+  if (options.loggerInstance) serverOptions.loggerInstance = options.loggerInstance
+  else serverOptions.logger = options.logger ?? loggerOptions(config.logLevel)
+  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('config', config)
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(autoload, { dir: path.join(root, 'plugins'), forceESM: true, ignorePattern: /\.d\.ts$/ })
+  await app.register(autoload, { dir: path.join(root, 'routes'), forceESM: true, ignorePattern: /\.d\.ts$/ })
+  return app
+}

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs'
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import type { Config } from './config.ts'
+import { loggerOptions } from './logger.ts'
+
+/** Reads `.env` (if there is one) and the environment, and stops with every problem listed. */
+export function configFromEnvironment (): Config {
+  if (existsSync('.env')) process.loadEnvFile('.env')
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+}
+
+/** Pretty logs on a terminal when pino-pretty is installed (development); JSON lines otherwise. */
+function prettyWhenInteractive (config: Config) {
+  const options = loggerOptions(config.logLevel)
+  if (!process.stdout.isTTY) return options
+  try {
+    import.meta.resolve('pino-pretty')
+    return { ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } } }
+  } catch {
+    return options
+  }
+}
+
+/** Starts the BFF; `alsoClose` runs after it has closed (the sandbox and frontend in `npm start`). */
+export async function startServer (config: Config, alsoClose?: () => Promise<void>): Promise<FastifyInstance> {
+  const app = await buildApp(config, { logger: prettyWhenInteractive(config) })
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error')
+    else app.log.info({ signal }, 'closing: finishing requests in flight')
+    await app.close()
+    await alsoClose?.()
+  })
+  await app.listen({ port: config.port, host: config.host })
+  if (config.sandbox) {
+    app.log.warn(`SANDBOX MODE: signing in against the sandbox SweatStack at ${config.sweatstackUrl}, not the real one. Set SWEATSTACK_CLIENT_ID and SWEATSTACK_CLIENT_SECRET to use SweatStack.`)
+  }
+  if (config.sessionKeyIsEphemeral) {
+    app.log.warn('SWEATSTACK_SESSION_SECRET is not set: using a random key, so sessions end when the server restarts.')
+  }
+  return app
+}
+
+if (import.meta.main) {
+  await startServer(configFromEnvironment())
+}

@@ -1,0 +1,31 @@
+/** A SweatStack identity with its tokens, as kept inside the encrypted session cookie. */
+export interface SessionIdentity {
+  userId: string
+  name: string | null
+  accessToken: string
+  refreshToken: string | null
+  /** Access-token expiry, epoch seconds. */
+  expiresAt: number
+  scopes: string[]
+}
+
+/** A login started in this browser and not finished yet; several tabs may each have one. */
+export interface PendingLogin {
+  state: string
+  verifier: string
+  next: string
+  /** Epoch seconds. */
+  createdAt: number
+}
+
+declare module '@fastify/secure-session' {
+  interface SessionData {
+    principal: SessionIdentity
+    /** Epoch seconds of sign-in; the session ends `SESSION_MAX_AGE` later whatever happens. */
+    createdAt: number
+  }
+}
+
+export interface LoginSessionData {
+  pending: PendingLogin[]
+}

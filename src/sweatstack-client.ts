@@ -1,0 +1,238 @@
+import { Pool, errors as undiciErrors } from 'undici'
+import type { Dispatcher } from 'undici'
+import { ProblemError, sessionExpired } from './problem.ts'
+import type { FieldError } from './problem.ts'
+
+export interface UpstreamRequest {
+  method: Dispatcher.HttpMethod
+  /** SweatStack's own path, e.g. `/api/v1/activities/`. */
+  path: string
+  query?: URLSearchParams
+  /** The access token to send as `Authorization: Bearer`. */
+  token?: string
+  requestId?: string
+  headers?: Record<string, string>
+  body?: Dispatcher.DispatchOptions['body']
+  signal?: AbortSignal
+}
+
+export interface TokenResponse {
+  access_token: string
+  token_type?: string
+  expires_in?: number
+  refresh_token?: string | null
+  scope?: string | null
+}
+
+export interface ClientOptions {
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+  connectTimeoutMs: number
+  timeoutMs: number
+  userAgent: string
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024
+
+/** SweatStack over one keep-alive pool: every upstream call of the BFF goes through here. */
+export class SweatStackClient {
+  readonly baseUrl: string
+  readonly #pool: Pool
+  readonly #basePath: string
+  readonly #options: ClientOptions
+
+  constructor (options: ClientOptions) {
+    const url = new URL(options.baseUrl)
+    this.baseUrl = options.baseUrl
+    this.#basePath = url.pathname.replace(/\/$/, '')
+    this.#options = options
+    this.#pool = new Pool(url.origin, {
+      connections: 128,
+      connectTimeout: options.connectTimeoutMs,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 30_000,
+    })
+  }
+
+  /** Sends a request; transport failures become 503/504 problems, any HTTP status is returned. */
+  async send (request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...request.headers }
+    if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`
+    if (request.requestId !== undefined) headers['x-request-id'] = request.requestId
+    const query = request.query?.toString()
+    try {
+      return await this.#pool.request({
+        method: request.method,
+        path: this.#basePath + request.path + (query ? `?${query}` : ''),
+        headers,
+        body: request.body ?? null,
+        signal: request.signal,
+      })
+    } catch (error) {
+      throw transportProblem(error)
+    }
+  }
+
+  /** Sends a request and parses a 2xx JSON answer; any other status becomes a problem. */
+  async json<T> (request: UpstreamRequest): Promise<T> {
+    const response = await this.send(request)
+    if (response.statusCode < 200 || response.statusCode >= 300) throw await upstreamProblem(response)
+    try {
+      return await response.body.json() as T
+    } catch (error) {
+      throw malformedUpstream(error)
+    }
+  }
+
+  /**
+   * Refreshes tokens at SweatStack's token endpoint. Only a refusal of the refresh token itself
+   * (`invalid_grant`, or 401) ends the session; every other failure keeps it.
+   */
+  async refresh (refreshToken: string, requestId?: string): Promise<TokenResponse> {
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: this.#options.clientId,
+      client_secret: this.#options.clientSecret,
+    })
+    const response = await this.send({
+      method: 'POST',
+      path: '/api/v1/oauth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: body.toString(),
+      ...(requestId === undefined ? {} : { requestId }),
+    })
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      let tokens: TokenResponse
+      try {
+        tokens = await response.body.json() as TokenResponse
+      } catch (error) {
+        throw malformedUpstream(error)
+      }
+      if (typeof tokens?.access_token !== 'string') throw malformedUpstream(new Error('no access_token in the token response'))
+      return tokens
+    }
+    const text = await readLimited(response.body)
+    if (response.statusCode === 401 || (response.statusCode === 400 && /invalid_grant/.test(text))) {
+      throw sessionExpired('SweatStack no longer accepts this session (the app was disconnected or the grant was revoked): sign in again.')
+    }
+    return Promise.reject(problemFromStatus(response.statusCode, text, response.headers))
+  }
+
+  async close (): Promise<void> {
+    await this.#pool.close()
+  }
+}
+
+/** Maps SweatStack's non-2xx answer to the BFF's problem, keeping SweatStack's detail. */
+export async function upstreamProblem (response: Dispatcher.ResponseData): Promise<ProblemError> {
+  return problemFromStatus(response.statusCode, await readLimited(response.body), response.headers)
+}
+
+function problemFromStatus (status: number, text: string, headers: Dispatcher.ResponseData['headers']): ProblemError {
+  const { detail, errors } = parseFastApiDetail(text)
+  const retryAfter = headers['retry-after']
+  const retryHeaders: Record<string, string> = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {}
+  if (status >= 500) {
+    return new ProblemError({
+      status: 502,
+      code: 'upstream_error',
+      title: 'SweatStack failed',
+      detail: `SweatStack answered ${status}${detail ? `: ${detail}` : ''}. Try again later.`,
+      headers: retryHeaders,
+    })
+  }
+  const known: Record<number, [string, string]> = {
+    400: ['upstream_bad_request', 'SweatStack rejected the request'],
+    401: ['upstream_unauthorized', 'SweatStack did not accept the session'],
+    403: ['forbidden', 'Not allowed by SweatStack'],
+    404: ['not_found', 'Not found at SweatStack'],
+    409: ['conflict', 'Conflict at SweatStack'],
+    413: ['payload_too_large', 'Too large for SweatStack'],
+    422: ['upstream_validation_failed', 'SweatStack rejected the input'],
+    429: ['rate_limited', 'Too many requests to SweatStack'],
+  }
+  const [code, title] = known[status] ?? ['upstream_client_error', `SweatStack answered ${status}`]
+  return new ProblemError({
+    status,
+    code,
+    title,
+    detail: detail || `SweatStack answered ${status} without a detail.`,
+    ...(errors === undefined ? {} : { errors }),
+    headers: retryHeaders,
+  })
+}
+
+/** FastAPI errors are `{"detail": "text"}` or, for validation, `{"detail": [{loc, msg, type}]}`. */
+export function parseFastApiDetail (text: string): { detail: string, errors?: FieldError[] } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return { detail: text.trim().slice(0, 500) }
+  }
+  const detail = (parsed as { detail?: unknown } | null)?.detail
+  if (typeof detail === 'string') return { detail }
+  if (Array.isArray(detail)) {
+    const errors: FieldError[] = detail.map((item: { loc?: unknown[], msg?: unknown }) => {
+      const loc = Array.isArray(item?.loc) ? item.loc.map(String) : []
+      return { in: loc[0] ?? 'unknown', name: loc.slice(1).join('.') || (loc[0] ?? 'unknown'), message: String(item?.msg ?? 'invalid') }
+    })
+    return { detail: errors.map(e => `${e.in} ${e.name}: ${e.message}`).join('; '), errors }
+  }
+  return { detail: '' }
+}
+
+async function readLimited (body: Dispatcher.ResponseData['body']): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length
+      if (size > MAX_ERROR_BODY_BYTES) break
+      chunks.push(chunk as Buffer)
+    }
+  } catch {
+    // A broken error body still leaves the status to report.
+  }
+  body.destroy()
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function malformedUpstream (cause: unknown): ProblemError {
+  return new ProblemError({
+    status: 502,
+    code: 'upstream_malformed',
+    title: 'SweatStack sent a malformed answer',
+    detail: 'SweatStack answered with a body that is not the JSON it should be. Try again later.',
+    cause,
+  })
+}
+
+export function transportProblem (error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error
+  const code = (error as { code?: string })?.code
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new ProblemError({
+      status: 504,
+      code: 'upstream_timeout',
+      title: 'SweatStack did not answer in time',
+      detail: 'SweatStack took too long to answer. Try again later.',
+      cause: error,
+    })
+  }
+  if (error instanceof undiciErrors.RequestAbortedError || code === 'UND_ERR_ABORTED' || (error as Error)?.name === 'AbortError') {
+    return new ProblemError({ status: 499, code: 'client_closed_request', title: 'Request aborted', detail: 'The client went away before SweatStack answered.', cause: error })
+  }
+  return new ProblemError({
+    status: 503,
+    code: 'upstream_unavailable',
+    title: 'SweatStack is unreachable',
+    detail: `Could not reach SweatStack (${code ?? 'connection failed'}). Try again shortly.`,
+    headers: { 'retry-after': '5' },
+    cause: error,
+  })
+}
