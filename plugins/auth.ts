@@ -37,14 +37,27 @@ export default fp(async function auth (fastify) {
   const { config } = fastify
   const refresher = new TokenRefresher((refreshToken, requestId) => fastify.sweatstack.refresh(refreshToken, requestId))
 
+  // Rewriting the cookie on every request would cost a Set-Cookie each time; a coarse "last seen" is enough.
+  const touchIntervalSeconds = Math.min(300, Math.floor(config.sessionIdleTimeoutSeconds / 10))
+
   fastify.decorateRequest('signedInIdentity', function (this: FastifyRequest): SessionIdentity {
-    const principal = this.session.get('principal')
+    const session = this.session
+    const principal = session.get('principal')
     if (principal === undefined) throw notAuthenticated()
-    const createdAt = this.session.get('createdAt') ?? 0
-    if (createdAt + config.sessionMaxAgeSeconds <= Date.now() / 1000) {
-      this.session.delete()
-      throw sessionExpired(`Sessions last at most ${config.sessionMaxAgeSeconds} seconds: sign in again.`)
+    const now = Math.floor(Date.now() / 1000)
+    const createdAt = session.get('createdAt') ?? 0
+    const lastSeenAt = session.get('lastSeenAt') ?? createdAt
+    if (createdAt + config.sessionMaxAgeSeconds <= now) {
+      session.delete()
+      throw sessionExpired(`Sessions last at most ${config.sessionMaxAgeSeconds} seconds after sign-in: sign in again.`)
     }
+    if (lastSeenAt + config.sessionIdleTimeoutSeconds <= now) {
+      session.delete()
+      throw sessionExpired(`The session was unused for more than ${config.sessionIdleTimeoutSeconds} seconds: sign in again.`)
+    }
+    if (now - lastSeenAt >= touchIntervalSeconds) session.set('lastSeenAt', now)
+    // Whenever the cookie is written, the browser keeps it only as long as the session may live.
+    session.options({ maxAge: createdAt + config.sessionMaxAgeSeconds - now })
     return principal
   })
 
@@ -60,6 +73,7 @@ export default fp(async function auth (fastify) {
       const tokens = await refresher.refresh(identity.refreshToken, this.id)
       const refreshed = identityFromTokens(tokens, identity)
       this.session.set('principal', refreshed)
+      this.ensureSessionFits()
       this.log.info({ userId: refreshed.userId }, 'refreshed the SweatStack access token')
       return refreshed.accessToken
     } catch (error) {

@@ -15,7 +15,8 @@ export default fp(async function errors (fastify) {
     return sendProblem(request, reply, problem)
   })
 
-  fastify.setNotFoundHandler(async function (request, reply) {
+  // Probing for URLs is rate limited like sign-in.
+  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit({ max: fastify.config.authRateLimitPerMinute, timeWindow: '1 minute' }) }, async function (request, reply) {
     return sendProblem(request, reply, new ProblemError({
       status: 404,
       code: 'route_not_found',
@@ -23,7 +24,7 @@ export default fp(async function errors (fastify) {
       detail: `${request.method} ${request.url.split('?')[0]} is not a route of this server; see /docs for the ones there are.`,
     }))
   })
-}, { name: 'errors' })
+}, { name: 'errors', dependencies: ['rate-limit'] })
 
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   const body = {

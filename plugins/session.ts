@@ -2,6 +2,8 @@ import fp from 'fastify-plugin'
 import cookie from '@fastify/cookie'
 import secureSession from '@fastify/secure-session'
 import type { Session } from '@fastify/secure-session'
+import type { FastifyRequest } from 'fastify'
+import { ProblemError } from '../src/problem.ts'
 import type { LoginSessionData } from '../src/session-data.ts'
 
 export const SESSION_COOKIE = 'sweatstack_session'
@@ -9,9 +11,14 @@ export const LOGIN_COOKIE = 'sweatstack_login'
 /** How long a started sign-in may take before its state is forgotten. */
 export const LOGIN_TTL_SECONDS = 600
 
+/** Browsers drop a cookie whose name and value exceed 4096 bytes. */
+export const COOKIE_LIMIT_BYTES = 4096
+
 declare module 'fastify' {
   interface FastifyRequest {
     loginSession: Session<LoginSessionData>
+    /** Throws a 500 problem when the session as it stands would be too large a cookie for browsers. */
+    ensureSessionFits (): void
   }
 }
 
@@ -41,4 +48,17 @@ export default fp(async function session (fastify) {
       cookie: { path: '/auth/sweatstack', httpOnly: true, sameSite: 'lax', secure, maxAge: LOGIN_TTL_SECONDS },
     },
   ])
+
+  const cookieBytes = (value: string) => SESSION_COOKIE.length + 1 + Buffer.byteLength(encodeURIComponent(value))
+  fastify.decorateRequest('ensureSessionFits', function (this: FastifyRequest) {
+    const bytes = cookieBytes(fastify.encodeSecureSession(this.session))
+    if (bytes <= COOKIE_LIMIT_BYTES) return
+    this.log.error({ bytes, limit: COOKIE_LIMIT_BYTES }, 'the session cookie would be too large for browsers; SweatStack\'s tokens are larger than expected')
+    throw new ProblemError({
+      status: 500,
+      code: 'session_too_large',
+      title: 'Session too large',
+      detail: `The session would need a ${bytes}-byte cookie; browsers drop cookies over ${COOKIE_LIMIT_BYTES} bytes. Request fewer scopes or report this to the BFF's operators.`,
+    })
+  })
 }, { name: 'session', dependencies: [] })

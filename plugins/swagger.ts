@@ -35,8 +35,11 @@ export default fp(async function openapi (fastify) {
   await fastify.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
+    // Swagger UI's own CSP upgrades requests to https, which breaks /docs on a plain-http APP_URL.
+    transformStaticCSP: (header: string) => fastify.config.appUrl.startsWith('https://') ? header : header.replace(/\s*upgrade-insecure-requests;?/, ''),
     uiConfig: {
       deepLinking: true,
+      validatorUrl: null,
       // Swagger UI's "Try it out" then works like a real frontend: cookie included, anti-forgery header set.
       requestInterceptor: function (request: { headers: Record<string, string>, credentials?: string }) {
         request.headers['X-CSRF'] = '1'

@@ -50,6 +50,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
 
   await app.register(autoload, { dir: path.join(root, 'plugins'), forceESM: true, ignorePattern: /\.d\.ts$/ })
-  await app.register(autoload, { dir: path.join(root, 'routes'), forceESM: true, ignorePattern: /\.d\.ts$/ })
+  await app.register(autoload, { dir: path.join(root, 'routes'), forceESM: true, ignorePattern: /\.d\.ts$/, autoHooks: true, cascadeHooks: true })
   return app
 }

@@ -24,6 +24,10 @@ export interface Config {
   logLevel: string
   trustProxy: boolean | number | string[]
   sessionMaxAgeSeconds: number
+  /** A session unused this long ends, whatever its age. */
+  sessionIdleTimeoutSeconds: number
+  /** Requests per minute per client address on /auth/*. */
+  authRateLimitPerMinute: number
   /** Refresh the access token this long before it expires. */
   refreshMarginSeconds: number
   upstreamConnectTimeoutMs: number
@@ -109,6 +113,8 @@ export function loadConfig (env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}.`)
   const trustProxy = parseTrustProxy(read('TRUST_PROXY') ?? 'false', problems)
   const sessionMaxAgeSeconds = parseInteger(read('SESSION_MAX_AGE') ?? String(7 * 24 * 3600), 'SESSION_MAX_AGE', 60, 400 * 24 * 3600, problems)
+  const sessionIdleTimeoutSeconds = parseInteger(read('SESSION_IDLE_TIMEOUT') ?? String(24 * 3600), 'SESSION_IDLE_TIMEOUT', 60, 400 * 24 * 3600, problems)
+  const authRateLimitPerMinute = parseInteger(read('AUTH_RATE_LIMIT') ?? '60', 'AUTH_RATE_LIMIT', 1, 1_000_000, problems)
   const refreshMarginSeconds = parseInteger(read('TOKEN_REFRESH_MARGIN_SECONDS') ?? '60', 'TOKEN_REFRESH_MARGIN_SECONDS', 0, 3600, problems)
   const upstreamConnectTimeoutMs = parseInteger(read('UPSTREAM_CONNECT_TIMEOUT_MS') ?? '5000', 'UPSTREAM_CONNECT_TIMEOUT_MS', 1, 120_000, problems)
   const upstreamTimeoutMs = parseInteger(read('UPSTREAM_TIMEOUT_MS') ?? '30000', 'UPSTREAM_TIMEOUT_MS', 1, 600_000, problems)
@@ -133,6 +139,8 @@ export function loadConfig (env: Env = process.env): Config {
     logLevel,
     trustProxy,
     sessionMaxAgeSeconds,
+    sessionIdleTimeoutSeconds,
+    authRateLimitPerMinute,
     refreshMarginSeconds,
     upstreamConnectTimeoutMs,
     upstreamTimeoutMs,

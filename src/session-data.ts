@@ -21,8 +21,12 @@ export interface PendingLogin {
 declare module '@fastify/secure-session' {
   interface SessionData {
     principal: SessionIdentity
+    /** Coach mode: the athlete the principal acts for, with their delegated tokens. */
+    selected?: SessionIdentity
     /** Epoch seconds of sign-in; the session ends `SESSION_MAX_AGE` later whatever happens. */
     createdAt: number
+    /** Epoch seconds of the last use, kept coarse (see plugins/auth.ts) so that not every request rewrites the cookie. */
+    lastSeenAt: number
   }
 }
 

@@ -10,7 +10,10 @@ t.test('no token, code, verifier, state or secret ever reaches a log line', asyn
   const authorize = new URL(login.headers.location as string)
   secrets.add(authorize.searchParams.get('state')!)
   secrets.add(authorize.searchParams.get('code_challenge')!)
-  secrets.add(decodeURIComponent(browser.cookies.get('sweatstack_login')!.value))
+  const loginCookie = decodeURIComponent(browser.cookies.get('sweatstack_login')!.value)
+  secrets.add(loginCookie)
+  const pending = stack.app.decodeSecureSession(loginCookie, undefined, 'loginSession')?.get('pending') as Array<{ verifier: string }>
+  secrets.add(pending[0]!.verifier)
   const callbackUrl = await approveAtSandbox(authorize.href, athlete.id)
   secrets.add(callbackUrl.searchParams.get('code')!)
   await browser.request({ method: 'GET', url: callbackUrl.pathname + callbackUrl.search })

@@ -55,7 +55,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
       operationId: 'loginCallback',
       summary: 'SweatStack sends the browser back here',
       description: 'Register `APP_URL/auth/sweatstack/callback` as the redirect URI of your SweatStack app. On success: a fresh session and a redirect to `next`. ' +
-        'On any failure: a redirect to the frontend with `auth_error=<code>` (`access_denied`, `invalid_state`, `missing_code`, `token_exchange_failed`, `sweatstack_unavailable`).',
+        'On any failure: a redirect to the frontend with `auth_error=<code>` (`access_denied`, `invalid_state`, `missing_code`, `token_exchange_failed`, `sweatstack_unavailable`, `session_too_large`).',
       querystring: Type.Object({
         code: Type.Optional(Type.String()),
         state: Type.Optional(Type.String()),
@@ -106,9 +106,17 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     }
     identity.name = await fetchName(request, identity.accessToken, identity.scopes)
 
+    const now = Math.floor(Date.now() / 1000)
     request.session.regenerate()
     request.session.set('principal', identity)
-    request.session.set('createdAt', Math.floor(Date.now() / 1000))
+    request.session.set('createdAt', now)
+    request.session.set('lastSeenAt', now)
+    try {
+      request.ensureSessionFits()
+    } catch {
+      request.session.delete()
+      return fail('session_too_large', 'SweatStack\'s tokens do not fit in a browser cookie')
+    }
     request.log.info({ userId: identity.userId }, 'signed in')
     return reply.redirect(pending.next, 302)
   })

@@ -1,0 +1,72 @@
+import t from 'tap'
+import { Browser, athlete, coach, signIn, startStack } from './helper.ts'
+import type { Stack } from './helper.ts'
+import type { SessionIdentity } from '../src/session-data.ts'
+
+const now = () => Math.floor(Date.now() / 1000)
+
+/** A session cookie made directly with the BFF's key, for times a test cannot wait for. */
+function craftCookie (stack: Stack, fields: Record<string, unknown>): string {
+  return `sweatstack_session=${encodeURIComponent(stack.app.encodeSecureSession(stack.app.createSecureSession(fields)))}`
+}
+
+async function signedInIdentity (stack: Stack, userId: string): Promise<SessionIdentity> {
+  const browser = new Browser(stack.app)
+  await signIn(browser, userId)
+  return stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!
+}
+
+t.test('idle and absolute limits are enforced from inside the cookie', async t => {
+  const stack = await startStack(t, { env: { SESSION_IDLE_TIMEOUT: '3600', SESSION_MAX_AGE: '86400' } })
+  const principal = await signedInIdentity(stack, athlete.id)
+  const call = (cookie: string) => stack.app.inject({ url: '/auth/sweatstack/user', headers: { cookie } })
+
+  const idle = await call(craftCookie(stack, { principal, createdAt: now() - 7200, lastSeenAt: now() - 3601 }))
+  t.equal(idle.statusCode, 401)
+  t.match(idle.json(), { code: 'session_expired', detail: /unused/ })
+
+  const old = await call(craftCookie(stack, { principal, createdAt: now() - 86401, lastSeenAt: now() - 10 }))
+  t.equal(old.statusCode, 401)
+  t.match(old.json(), { code: 'session_expired', detail: /at most/ })
+
+  const fine = await call(craftCookie(stack, { principal, createdAt: now() - 80000, lastSeenAt: now() - 3000 }))
+  t.equal(fine.statusCode, 200, 'used within the idle timeout and younger than the maximum age')
+})
+
+t.test('a recently used session is not rewritten; an older one is touched with the remaining lifetime', async t => {
+  const stack = await startStack(t, { env: { SESSION_IDLE_TIMEOUT: '3600', SESSION_MAX_AGE: '86400' } })
+  const principal = await signedInIdentity(stack, athlete.id)
+  const recent = await stack.app.inject({ url: '/auth/sweatstack/user', headers: { cookie: craftCookie(stack, { principal, createdAt: now() - 100, lastSeenAt: now() - 10 }) } })
+  t.equal(recent.statusCode, 200)
+  t.notOk(recent.headers['set-cookie'], 'no Set-Cookie for a session used seconds ago')
+
+  const stale = await stack.app.inject({ url: '/auth/sweatstack/user', headers: { cookie: craftCookie(stack, { principal, createdAt: now() - 80000, lastSeenAt: now() - 600 }) } })
+  const touched = stale.cookies.find(c => c.name === 'sweatstack_session')
+  t.ok(touched, 'touched after the touch interval')
+  t.ok(touched!.maxAge! <= 6400 && touched!.maxAge! > 6300, `Max-Age is what is left of the maximum age (${touched!.maxAge})`)
+  const lastSeen = stack.app.decodeSecureSession(touched!.value)!.get('lastSeenAt')!
+  t.ok(now() - lastSeen < 5)
+})
+
+t.test('the largest realistic session fits a browser cookie', async t => {
+  const stack = await startStack(t)
+  const principal = await signedInIdentity(stack, coach.id)
+  const selected = await signedInIdentity(stack, athlete.id)
+  const cookie = craftCookie(stack, { principal: { ...principal, name: 'Coach Carter-Lindqvist Montgomery' }, selected, createdAt: now(), lastSeenAt: now() })
+  const bytes = Buffer.byteLength(cookie)
+  t.ok(principal.accessToken.length > 600, `real-size RS256 access tokens (${principal.accessToken.length} chars)`)
+  t.ok(bytes < 4096, `coach with an athlete selected: ${bytes} bytes`)
+  t.comment(`cookie budget: ${bytes} of 4096 bytes for a coach with an athlete selected`)
+})
+
+t.test('a session too large for a cookie fails the sign-in loudly instead of vanishing', async t => {
+  // The user's name is kept in the session: a 3000-character one overflows it, as larger tokens would.
+  const stack = await startStack(t)
+  const browser = new Browser(stack.app)
+  stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/userinfo', status: 200, body: { sub: athlete.id, name: 'x'.repeat(3000), registered_at: '2024-01-01T00:00:00Z' }, times: 1 })
+  const response = await signIn(browser)
+  t.equal(response.statusCode, 302)
+  t.match(String(response.headers.location), /auth_error=session_too_large/)
+  t.notOk(response.cookies.find(c => c.name === 'sweatstack_session' && c.value !== ''), 'no oversized cookie sent')
+  t.ok(stack.logs.some(line => line.includes('too large for browsers')), 'logged as an error')
+})

@@ -1,0 +1,111 @@
+import t from 'tap'
+import { Browser, athlete, signIn, startStack } from './helper.ts'
+import type { Stack } from './helper.ts'
+
+// Sandbox tokens live 30 s, inside the 60 s refresh margin: every API call finds the token expiring.
+const expiring = { sandbox: { accessTokenTtlSeconds: 30 } }
+
+function accessTokenOf (stack: Stack, cookieValue: string): string | undefined {
+  return stack.app.decodeSecureSession(decodeURIComponent(cookieValue))?.get('principal')?.accessToken
+}
+
+for (const rotate of [false, true]) {
+  t.test(`50 concurrent calls with an expiring token: one refresh, 50 successes (rotation ${rotate ? 'on' : 'off'})`, async t => {
+    const stack = await startStack(t, { sandbox: { ...expiring.sandbox, rotateRefreshTokens: rotate } })
+    const browser = new Browser(stack.app)
+    await signIn(browser)
+    const staleCookie = browser.cookieHeader('/api/v1/activities/')
+    const responses = await Promise.all(Array.from({ length: 50 }, () =>
+      stack.app.inject({ url: '/api/v1/activities/?limit=1', headers: { cookie: staleCookie, 'x-csrf': '1' } })))
+    t.same(responses.map(r => r.statusCode), Array(50).fill(200), '50 successes')
+    t.equal(stack.sandbox.sandbox.stats().token.refresh_token, 1, 'exactly one refresh upstream')
+
+    const newTokens = new Set(responses.map(r => {
+      const cookie = r.cookies.find(c => c.name === 'sweatstack_session')
+      return cookie === undefined ? undefined : accessTokenOf(stack, encodeURIComponent(cookie.value))
+    }))
+    t.equal(newTokens.size, 1, 'every response carries the refreshed session')
+    t.notOk(newTokens.has(undefined))
+
+    // A request that left the browser before the new cookie arrived still works, without a second refresh.
+    const late = await stack.app.inject({ url: '/api/v1/activities/?limit=1', headers: { cookie: staleCookie, 'x-csrf': '1' } })
+    t.equal(late.statusCode, 200)
+    t.equal(stack.sandbox.sandbox.stats().token.refresh_token, 1)
+  })
+}
+
+t.test('with rotation, each refresh uses the refresh token the previous one returned', async t => {
+  const stack = await startStack(t, { sandbox: { ...expiring.sandbox, rotateRefreshTokens: true } })
+  const browser = new Browser(stack.app)
+  await signIn(browser)
+  const refreshTokens = new Set<string>()
+  for (let i = 0; i < 3; i++) {
+    // Each call finds its 30 s token expiring and refreshes with the rotated token from the last cookie.
+    const response = await browser.api('/api/v1/activities/?limit=1')
+    t.equal(response.statusCode, 200, `call ${i + 1}`)
+    refreshTokens.add(stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!.refreshToken!)
+  }
+  t.equal(stack.sandbox.sandbox.stats().token.refresh_token, 3)
+  t.equal(refreshTokens.size, 3, 'a new refresh token each time, all accepted')
+})
+
+t.test('the refreshed session reaches the browser even when the call itself then fails', async t => {
+  const stack = await startStack(t, expiring)
+  const browser = new Browser(stack.app)
+  await signIn(browser)
+  const before = browser.cookies.get('sweatstack_session')!.value
+  stack.sandbox.sandbox.addFault({ path: '/api/v1/activities/', status: 500, body: { detail: 'boom' }, times: 1 })
+  const response = await browser.api('/api/v1/activities/')
+  t.equal(response.statusCode, 502)
+  t.equal(stack.sandbox.sandbox.stats().token.refresh_token, 1)
+  const after = response.cookies.find(c => c.name === 'sweatstack_session')
+  t.ok(after, 'Set-Cookie on the error response')
+  t.not(accessTokenOf(stack, encodeURIComponent(after!.value)), accessTokenOf(stack, before))
+})
+
+t.test('only a refused refresh token ends the session', async t => {
+  t.test('invalid_grant: 401 session_expired and the cookie is cleared', async t => {
+    const stack = await startStack(t, expiring)
+    const browser = new Browser(stack.app)
+    await signIn(browser)
+    stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/token', status: 400, body: { error: 'invalid_grant', detail: 'revoked' }, times: 1 })
+    const response = await browser.api('/api/v1/activities/')
+    t.equal(response.statusCode, 401)
+    t.equal(response.json().code, 'session_expired')
+    t.equal(response.cookies.find(c => c.name === 'sweatstack_session')?.maxAge, 0)
+  })
+  t.test('401 from the token endpoint: session_expired', async t => {
+    const stack = await startStack(t, expiring)
+    const browser = new Browser(stack.app)
+    await signIn(browser)
+    stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/token', status: 401, body: { detail: 'Invalid client credentials' }, times: 1 })
+    t.equal((await browser.api('/api/v1/activities/')).json().code, 'session_expired')
+  })
+  for (const [name, fault, status] of [
+    ['a 500', { status: 500, body: { detail: 'boom' } }, 502],
+    ['a 503', { status: 503, body: { detail: 'maintenance' } }, 502],
+    ['a 400 that is not invalid_grant', { status: 400, body: { error: 'invalid_request', detail: 'tz missing' } }, 400],
+    ['a timeout', { delayMs: 1500 }, 504],
+    ['a reset connection', { reset: true }, 503],
+  ] as const) {
+    t.test(`${name}: ${status}, and the session survives`, async t => {
+      const stack = await startStack(t, { ...expiring, env: { UPSTREAM_TIMEOUT_MS: '500' } })
+      const browser = new Browser(stack.app)
+      await signIn(browser)
+      stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/token', ...fault, times: 1 })
+      const failed = await browser.api('/api/v1/activities/')
+      t.equal(failed.statusCode, status)
+      t.notOk(failed.cookies.find(c => c.name === 'sweatstack_session' && c.maxAge === 0), 'not cleared')
+      t.equal((await browser.api('/api/v1/activities/')).statusCode, 200, 'the next call refreshes and works')
+    })
+  }
+  t.test('SweatStack unreachable during a refresh: 503, and the session survives', async t => {
+    const stack = await startStack(t, expiring)
+    const browser = new Browser(stack.app)
+    await signIn(browser)
+    await stack.sandbox.close()
+    const failed = await browser.api('/api/v1/activities/')
+    t.equal(failed.statusCode, 503)
+    t.equal((await browser.api('/auth/sweatstack/user')).json().userId, athlete.id)
+  })
+})
