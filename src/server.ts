@@ -35,7 +35,7 @@ function prettyWhenInteractive (config: Config) {
 /** Starts the BFF; `alsoClose` runs after it has closed (the sandbox and frontend in `npm start`). */
 export async function startServer (config: Config, alsoClose?: () => Promise<void>): Promise<FastifyInstance> {
   const app = await buildApp(config, { logger: prettyWhenInteractive(config) })
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  closeWithGrace({ delay: 8_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'closing: finishing requests in flight')
     await app.close()
