@@ -10,9 +10,17 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in identity; throws a 401 problem when there is none or the session has ended. */
     signedInIdentity (): SessionIdentity
-    /** An access token for SweatStack, refreshed first when it is about to expire. */
-    accessToken (options?: { forceRefresh?: boolean }): Promise<string>
+    /**
+     * An access token for SweatStack, refreshed first when it is about to expire: the selected athlete's
+     * in coach mode (`as: 'active'`, the default), or the signed-in user's own (`as: 'principal'`).
+     */
+    accessToken (options?: AccessTokenOptions): Promise<string>
   }
+}
+
+export interface AccessTokenOptions {
+  forceRefresh?: boolean
+  as?: 'active' | 'principal'
 }
 
 /** Builds the identity kept in the session from SweatStack's token answer. */
@@ -29,6 +37,18 @@ export function identityFromTokens (tokens: TokenResponse, previous?: SessionIde
     refreshToken: tokens.refresh_token ?? previous?.refreshToken ?? null,
     expiresAt,
     scopes: tokens.scope ? tokens.scope.split(/[\s,]+/).filter(Boolean) : (previous?.scopes ?? []),
+  }
+}
+
+/** The user's display name, when the `profile` scope allows; signing in or selecting goes on without it. */
+export async function fetchDisplayName (request: FastifyRequest, identity: SessionIdentity): Promise<string | null> {
+  if (!identity.scopes.includes('profile')) return null
+  try {
+    const info = await request.server.sweatstack.json<{ name?: unknown }>({ method: 'GET', path: '/api/v1/oauth/userinfo', token: identity.accessToken, requestId: request.id })
+    return typeof info.name === 'string' ? info.name : null
+  } catch (error) {
+    request.log.warn({ code: (error as { code?: string }).code }, 'could not read the user\'s name from SweatStack')
+    return null
   }
 }
 
@@ -61,27 +81,41 @@ export default fp(async function auth (fastify) {
     return principal
   })
 
-  fastify.decorateRequest('accessToken', async function (this: FastifyRequest, options?: { forceRefresh?: boolean }): Promise<string> {
-    const identity = this.signedInIdentity()
+  fastify.decorateRequest('accessToken', async function (this: FastifyRequest, options: AccessTokenOptions = {}): Promise<string> {
+    const principal = this.signedInIdentity()
+    const key = options.as !== 'principal' && this.session.get('selected') !== undefined ? 'selected' : 'principal'
+    const identity = key === 'selected' ? this.session.get('selected')! : principal
     const now = Date.now() / 1000
-    if (!options?.forceRefresh && identity.expiresAt - config.refreshMarginSeconds > now) return identity.accessToken
-    if (identity.refreshToken === null) {
-      this.session.delete()
-      throw sessionExpired('The access token expired and SweatStack gave no refresh token: sign in again.')
-    }
+    if (!options.forceRefresh && identity.expiresAt - config.refreshMarginSeconds > now) return identity.accessToken
+    if (identity.refreshToken === null) return endIdentity(this, key, 'the access token expired and SweatStack gave no refresh token')
     try {
       const tokens = await refresher.refresh(identity.refreshToken, this.id)
       const refreshed = identityFromTokens(tokens, identity)
-      this.session.set('principal', refreshed)
+      this.session.set(key, refreshed)
       this.ensureSessionFits()
-      this.log.info({ userId: refreshed.userId }, 'refreshed the SweatStack access token')
+      this.log.info({ userId: refreshed.userId, identity: key }, 'refreshed the SweatStack access token')
       return refreshed.accessToken
     } catch (error) {
-      if (error instanceof ProblemError && error.code === 'session_expired') {
-        this.session.delete()
-        this.log.info({ userId: identity.userId }, 'SweatStack refused the refresh token; session ended')
-      }
+      if (error instanceof ProblemError && error.code === 'session_expired') return endIdentity(this, key, 'SweatStack refused the refresh token')
       throw error
     }
   })
+
+  /** A refused principal ends the session; a refused athlete selection only ends the selection. */
+  function endIdentity (request: FastifyRequest, key: 'principal' | 'selected', reason: string): never {
+    if (key === 'principal') {
+      request.session.delete()
+      request.log.info({ reason }, 'session ended')
+      throw sessionExpired(`SweatStack no longer accepts this session (${reason}): sign in again.`)
+    }
+    const athlete = request.session.get('selected')?.userId
+    request.session.set('selected', undefined)
+    request.log.info({ reason, athlete }, 'athlete selection ended')
+    throw new ProblemError({
+      status: 403,
+      code: 'selection_ended',
+      title: 'No longer allowed to act for this athlete',
+      detail: `SweatStack no longer lets you act for athlete ${athlete} (${reason}); you are back to your own data.`,
+    })
+  }
 }, { name: 'auth', dependencies: ['session', 'sweatstack-client'] })

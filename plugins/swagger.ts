@@ -10,12 +10,33 @@ export const OPENAPI_INFO = {
     'The session is an encrypted, HttpOnly cookie; tokens never reach the browser. Errors are `application/problem+json` (RFC 9457).',
 }
 
+interface Document { components?: { schemas?: Record<string, unknown> } }
+
+/** SweatStack's whole model set is registered; the document keeps only the schemas its routes reach. */
+function withoutUnusedSchemas<T extends Document> (document: T): T {
+  const schemas = document.components?.schemas ?? {}
+  const used = new Set<string>()
+  const visit = (value: unknown) => JSON.stringify(value, (key, child) => {
+    if (key === '$ref' && typeof child === 'string') {
+      const name = child.replace('#/components/schemas/', '')
+      if (!used.has(name)) {
+        used.add(name)
+        visit(schemas[name])
+      }
+    }
+    return child
+  })
+  visit({ ...document, components: { ...document.components, schemas: {} } })
+  return { ...document, components: { ...document.components, schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name))) } }
+}
+
 /** The OpenAPI document (also written to openapi/bff.json) and Swagger UI at /docs. */
 export default fp(async function openapi (fastify) {
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
+      servers: [{ url: '/', description: 'This BFF, wherever it is served from' }],
       tags: [
         { name: 'auth', description: 'Sign in and out with SweatStack; who is signed in.' },
         { name: 'activities', description: 'SweatStack activities, proxied at SweatStack\'s own paths.' },
@@ -30,6 +51,7 @@ export default fp(async function openapi (fastify) {
       },
     },
     hideUntagged: true,
+    transformObject: (documents) => withoutUnusedSchemas((documents as { openapiObject: Document }).openapiObject) as never,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
   })
   await fastify.register(swaggerUi, {
@@ -49,4 +71,4 @@ export default fp(async function openapi (fastify) {
     } as Record<string, unknown>,
   })
   fastify.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger())
-}, { name: 'swagger', dependencies: ['errors'] })
+}, { name: 'swagger', dependencies: ['errors', 'contract'] })

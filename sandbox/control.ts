@@ -1,9 +1,14 @@
 import type { Fault } from './faults.ts'
-import { isPositiveInteger } from './options.ts'
+import type { ActivityDetails, SourceResponse } from './models.ts'
+import { addActivity, parseNewActivity } from './new-activity.ts'
+import type { NewActivityInput } from './new-activity.ts'
+import { isNonNegativeInteger, isPositiveInteger } from './options.ts'
 import { emptyStats, initialConfig } from './state.ts'
 import type { SandboxConfig, SandboxState, SandboxStats } from './state.ts'
 import { sandboxUsers } from './users.ts'
 import type { SandboxRole } from './users.ts'
+
+export type { NewActivityInput } from './new-activity.ts'
 
 export interface SandboxUserView {
   id: string
@@ -12,11 +17,17 @@ export interface SandboxUserView {
   email: string
 }
 
+/** Seeded (and created) accounts and teams beyond the login users, to find their ids. */
+export interface SandboxDirectory {
+  managedUsers: Array<{ id: string, name: string, managerId: string }>
+  teams: Array<{ id: string, name: string, ownerId: string, memberIds: string[], authorizedBy: Record<string, string[]> }>
+}
+
 /** The operations behind `/__sandbox/*`, also reachable in-process as `app.sandbox`. */
 export interface SandboxControl {
   users: () => SandboxUserView[]
   stats: () => SandboxStats
-  /** Counters, faults and config back to the start options; keys, codes and tokens stay. */
+  /** Counters, faults and config back to the start options; keys, codes, tokens and data stay. */
   reset: () => void
   addFault: (fault: Fault) => void
   faults: () => Fault[]
@@ -25,6 +36,25 @@ export interface SandboxControl {
   setConfig: (change: Partial<SandboxConfig>) => SandboxConfig
   /** Revokes a user's refresh tokens and access tokens, as when they withdraw the app's access. */
   revokeUser: (userId: string) => number
+  /** Creates an activity (e.g. a 3-hour 1 Hz one with 8 metrics); throws a TypeError on invalid input. */
+  createActivity: (input: NewActivityInput) => ActivityDetails
+  directory: () => SandboxDirectory
+  /** Uploaded sources, oldest first, optionally of one user. */
+  sources: (userId?: string) => SourceResponse[]
+}
+
+const configChecks: Record<keyof SandboxConfig, (value: unknown) => boolean> = {
+  accessTokenTtlSeconds: isPositiveInteger,
+  rotateRefreshTokens: (value) => typeof value === 'boolean',
+  uploadProcessingDelayMs: isNonNegativeInteger,
+  backfillIntervalMs: isNonNegativeInteger,
+  backfillUpdates: isPositiveInteger,
+}
+
+export const configKeys = Object.keys(configChecks) as Array<keyof SandboxConfig>
+
+export function isValidConfigValue (key: keyof SandboxConfig, value: unknown): boolean {
+  return configChecks[key](value)
 }
 
 export function createControl (state: SandboxState): SandboxControl {
@@ -41,13 +71,30 @@ export function createControl (state: SandboxState): SandboxControl {
     clearFaults: () => { state.faults.length = 0 },
     config: () => ({ ...state.config }),
     setConfig (change) {
-      if (change.accessTokenTtlSeconds !== undefined) {
-        if (!isPositiveInteger(change.accessTokenTtlSeconds)) throw new TypeError('accessTokenTtlSeconds must be a positive integer')
-        state.config.accessTokenTtlSeconds = change.accessTokenTtlSeconds
+      for (const key of configKeys) {
+        const value = change[key]
+        if (value === undefined) continue
+        if (!isValidConfigValue(key, value)) throw new TypeError(`${key} has an invalid value: ${JSON.stringify(value)}`)
+        Object.assign(state.config, { [key]: value })
       }
-      if (change.rotateRefreshTokens !== undefined) state.config.rotateRefreshTokens = change.rotateRefreshTokens
       return { ...state.config }
     },
     revokeUser: (userId) => state.grants.revokeUser(userId),
+    createActivity (input) {
+      const parsed = parseNewActivity(input)
+      if ('issues' in parsed) throw new TypeError(parsed.issues.map((issue) => `${issue.loc.join('.')}: ${issue.msg}`).join('; '))
+      return structuredClone(addActivity(state, parsed.input))
+    },
+    directory: () => ({
+      managedUsers: [...state.managedUsers.values()].map((user) => ({ id: user.id, name: [user.firstName, user.lastName].filter(Boolean).join(' '), managerId: user.managerId })),
+      teams: state.teams.teams.map((team) => ({
+        id: team.id,
+        name: team.name,
+        ownerId: team.ownerId,
+        memberIds: [...team.memberIds],
+        authorizedBy: Object.fromEntries(state.teams.grants.get(team.id) ?? []),
+      })),
+    }),
+    sources: (userId) => [...state.sources.values()].filter((record) => userId === undefined || record.userId === userId).map((record) => structuredClone(record.source)),
   }
 }

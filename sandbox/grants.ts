@@ -16,6 +16,8 @@ export interface RefreshGrant {
   clientId: string
   userId: string
   scopes: string[]
+  /** For a delegated pair: the principal acting as `userId`. */
+  actorId?: string | null
 }
 
 export type CodeLookup =
@@ -93,7 +95,7 @@ export function createGrantStore (now: () => number): GrantStore {
     revokeUser (userId) {
       let revoked = 0
       for (const [token, grant] of refreshTokens) {
-        if (grant.userId !== userId) continue
+        if (grant.userId !== userId && grant.actorId !== userId) continue
         refreshTokens.delete(token)
         retiredRefreshTokens.set(token, 'Refresh token has been revoked')
         revoked++

@@ -12,6 +12,12 @@ export interface SandboxOptions {
   logger?: boolean | object
   /** Clock in epoch milliseconds, for tests that need codes or tokens to expire. */
   now?: () => number
+  /** How long an uploaded source stays `processing` (default 200 ms). */
+  uploadProcessingDelayMs?: number
+  /** Pause between backfill-status lines (default 1000 ms). */
+  backfillIntervalMs?: number
+  /** Backfill-status lines before the stream closes (default 5; it also closes after 60 s). */
+  backfillUpdates?: number
 }
 
 export interface ResolvedOptions {
@@ -22,6 +28,9 @@ export interface ResolvedOptions {
   rotateRefreshTokens: boolean
   seedEndDate: string
   now: () => number
+  uploadProcessingDelayMs: number
+  backfillIntervalMs: number
+  backfillUpdates: number
 }
 
 export function resolveOptions (options: SandboxOptions): ResolvedOptions {
@@ -34,13 +43,24 @@ export function resolveOptions (options: SandboxOptions): ResolvedOptions {
     rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     seedEndDate: options.seedEndDate ?? formatDate(now()),
     now,
+    uploadProcessingDelayMs: options.uploadProcessingDelayMs ?? 200,
+    backfillIntervalMs: options.backfillIntervalMs ?? 1000,
+    backfillUpdates: options.backfillUpdates ?? 5,
   }
   if (!isPositiveInteger(resolved.accessTokenTtlSeconds)) {
     throw new Error(`accessTokenTtlSeconds must be a positive integer, got ${resolved.accessTokenTtlSeconds}`)
   }
+  for (const name of ['uploadProcessingDelayMs', 'backfillIntervalMs'] as const) {
+    if (!isNonNegativeInteger(resolved[name])) throw new Error(`${name} must be a non-negative integer, got ${resolved[name]}`)
+  }
+  if (!isPositiveInteger(resolved.backfillUpdates)) throw new Error(`backfillUpdates must be a positive integer, got ${resolved.backfillUpdates}`)
   return resolved
 }
 
 export function isPositiveInteger (value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0
+}
+
+export function isNonNegativeInteger (value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0
 }

@@ -42,3 +42,31 @@ export function readInteger (query: Query, name: string, bounds: { fallback: num
   }
   return value
 }
+
+/** A required parameter that is absent: FastAPI's `missing` issue. */
+export function missingQuery (name: string): ValidationIssue {
+  return { loc: ['query', name], msg: 'Field required', type: 'missing', input: null }
+}
+
+const truthy = new Set(['true', '1', 'yes', 'on', 't', 'y'])
+const falsy = new Set(['false', '0', 'no', 'off', 'f', 'n'])
+
+/** A boolean as pydantic parses it from a query string. */
+export function readBoolean (query: Query, name: string, fallback: boolean, issues: ValidationIssue[]): boolean {
+  const text = queryValue(query, name)
+  if (text === undefined) return fallback
+  const lower = text.toLowerCase()
+  if (truthy.has(lower)) return true
+  if (falsy.has(lower)) return false
+  issues.push({ loc: ['query', name], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing', input: text })
+  return fallback
+}
+
+/** A parameter limited to a few literal values. */
+export function readChoice<T extends string> (query: Query, name: string, choices: readonly T[], issues: ValidationIssue[]): T | undefined {
+  const text = queryValue(query, name)
+  if (text === undefined) return undefined
+  if ((choices as readonly string[]).includes(text)) return text as T
+  issues.push({ loc: ['query', name], msg: `Input should be ${choices.map((choice) => `'${choice}'`).join(' or ')}`, type: 'enum', input: text, ctx: { expected: choices.join(', ') } })
+  return undefined
+}

@@ -116,10 +116,11 @@ interface Effort {
   summary: ActivitySummarySummary
 }
 
-function simulateEffort (random: Random, spec: SportSpec, profile: AthleteProfile, intensity: Intensity, dayMs: number): Effort {
+function simulateEffort (random: Random, spec: SportSpec, profile: AthleteProfile, intensity: Intensity, dayMs: number, fixedSeconds?: number): Effort {
   const boost = { easy: 1, interval: 1.05, race: 1.12 }[intensity]
   const minutes = intensity === 'interval' ? between(random, 45, 90) : within(random, spec.minutes)
-  const durationSeconds = Math.round(minutes * 60) + intBetween(random, 0, 59)
+  const drawnSeconds = Math.round(minutes * 60) + intBetween(random, 0, 59)
+  const durationSeconds = fixedSeconds ?? drawnSeconds
   const summary: ActivitySummarySummary = {}
   let distance: number | null = null
 
@@ -231,6 +232,82 @@ export function seedActivities (endDate: string): Map<string, ActivityDetails[]>
     byUser.set(user.id, profile === undefined ? [] : seedAthlete(user, profile, endDayMs))
   }
   return byUser
+}
+
+const genericSpec: SportSpec = { minutes: [30, 90], speed: null, power: null, cadence: null, climbPerKm: null, gps: false, device: 'watch', raceable: false, intervals: false }
+
+const defaultProfile: AthleteProfile = {
+  ftp: 230,
+  restingHeartRate: 52,
+  maxHeartRate: 185,
+  speedFactor: 1,
+  homeAltitude: 120,
+  summer: [['running.road', 1]],
+  winter: [['running.road', 1]],
+  devices: { bike: 'Garmin Edge 540', watch: 'Garmin Forerunner 265', indoor: 'Wahoo KICKR' },
+}
+
+/** The spec of a sport, or of its nearest seeded relative (`cycling.gravel` → `cycling.road`), or a generic one. */
+function specOf (sport: string): SportSpec {
+  const exact = sports[sport]
+  if (exact !== undefined) return exact
+  const [path = '', ...modifiers] = sport.split('+')
+  const root = path.split('.')[0] ?? path
+  const stationary = modifiers.includes('stationary')
+  const relative = Object.entries(sports).find(([name]) => name.split(/[.+]/)[0] === root && name.includes('+stationary') === stationary) ??
+    Object.entries(sports).find(([name]) => name.split(/[.+]/)[0] === root)
+  return relative?.[1] ?? genericSpec
+}
+
+const homes: Record<string, readonly [number, number]> = {
+  Alice: [59.9139, 10.7522],
+  Bob: [59.8940, 10.5460],
+  Chloé: [45.1885, 5.7245],
+}
+
+/** Where a user's outdoor activities start: [latitude, longitude]. */
+export function homeOf (givenName: string): readonly [number, number] {
+  return homes[givenName] ?? [59.9127, 10.7461]
+}
+
+export interface NewActivity {
+  /** Picks the athlete profile (FTP, heart rate, devices); unknown names get a generic one. */
+  givenName: string
+  sport: string
+  startMs: number
+  durationSeconds: number
+  /** Streams to declare; default: what the sport records. */
+  metrics?: string[]
+  random: Random
+}
+
+/** An activity with a plausible summary for the sport and athlete, as the knob and uploads create them. */
+export function buildActivity ({ givenName, sport, startMs, durationSeconds, metrics, random }: NewActivity): ActivityDetails {
+  const spec = specOf(sport)
+  const profile = profiles[givenName] ?? defaultProfile
+  const effort = simulateEffort(random, spec, profile, 'easy', startMs, durationSeconds)
+  const endMs = startMs + durationSeconds * 1000
+  const streams = metrics ?? metricsOf(spec)
+  const summary = Object.fromEntries(Object.entries(effort.summary).filter(([metric]) => streams.includes(metric))) as ActivitySummarySummary
+  const hasDistance = streams.includes('distance') || streams.includes('speed')
+  return {
+    tags: [],
+    id: ulid(startMs, random),
+    sport,
+    start: formatUtc(startMs),
+    end: formatUtc(endMs),
+    metrics: streams,
+    source_id: ulid(endMs, random),
+    summary,
+    laps: null,
+    traces: null,
+    app_metadata: null,
+    distance: hasDistance ? effort.distance ?? round(durationSeconds * 3, 1) : null,
+    devices: [profile.devices[spec.device]],
+    duration: isoDuration(durationSeconds),
+    start_local: formatNaive(startMs + centralEuropeanOffsetMs(startMs)),
+    end_local: formatNaive(endMs + centralEuropeanOffsetMs(endMs)),
+  }
 }
 
 export function toSummary (activity: ActivityDetails): ActivitySummary {

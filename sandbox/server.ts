@@ -30,6 +30,9 @@ const sandbox = await startSandbox({
   clientSecret: process.env.SANDBOX_CLIENT_SECRET || undefined,
   accessTokenTtlSeconds: integerFromEnv('SANDBOX_TOKEN_TTL', 900, 1),
   rotateRefreshTokens: booleanFromEnv('SANDBOX_ROTATE_REFRESH_TOKENS', false),
+  uploadProcessingDelayMs: integerFromEnv('SANDBOX_UPLOAD_DELAY_MS', 200, 0),
+  backfillIntervalMs: integerFromEnv('SANDBOX_BACKFILL_INTERVAL_MS', 1000, 0),
+  backfillUpdates: integerFromEnv('SANDBOX_BACKFILL_UPDATES', 5, 1),
   logger: {
     level: process.env.LOG_LEVEL || 'info',
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },

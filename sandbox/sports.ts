@@ -1,7 +1,7 @@
 import type { ValidationIssue } from './errors.ts'
 
 // OpenSportTaxonomy: code(.sub)*(+modifier)*
-const sportPattern = /^[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)*(?:\+[a-z]+(?:_[a-z]+)*)*$/
+export const sportPattern = /^[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)*(?:\+[a-z]+(?:_[a-z]+)*)*$/
 
 export function validateSports (sports: string[], name: string, issues: ValidationIssue[]): void {
   sports.forEach((sport, index) => {

@@ -54,3 +54,26 @@ export function centralEuropeanToUtc (wallClockAsUtcMs: number): number {
   const winterGuess = wallClockAsUtcMs - HOUR_MS
   return wallClockAsUtcMs - centralEuropeanOffsetMs(winterGuess)
 }
+
+/** Naive Central European wall-clock time of an instant, as SweatStack's `*_local` fields. */
+export function localNaive (utcMs: number): string {
+  return formatNaive(utcMs + centralEuropeanOffsetMs(utcMs))
+}
+
+const awareDateTime = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)([Zz]|[+-]\d{2}:?\d{2})$/
+const naiveDateTime = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)$/
+
+/** Epoch ms of an offset-aware ISO 8601 date-time, or null (naive or malformed). */
+export function parseAwareDateTime (text: string): number | null {
+  const match = awareDateTime.exec(text)
+  if (match === null) return null
+  const zone = match[3] === 'z' ? 'Z' : (match[3] ?? 'Z')
+  const ms = Date.parse(`${match[1]}T${match[2]}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`)
+  return Number.isNaN(ms) ? null : ms
+}
+
+/** Whether a string is a naive (offset-less) ISO 8601 date-time. */
+export function isNaiveDateTime (text: string): boolean {
+  const match = naiveDateTime.exec(text)
+  return match !== null && !Number.isNaN(Date.parse(`${match[1]}T${match[2]}Z`))
+}

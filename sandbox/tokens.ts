@@ -9,12 +9,22 @@ export interface AccessTokenInput {
   scopes: string[]
   ttlSeconds: number
   nowMs: number
+  /**
+   * The principal acting as `userId` (delegated tokens), written as an RFC 8693 `act` claim:
+   * `{"act": {"sub": "<principal id>"}}`. SweatStack's real delegation marker is unknown
+   * (reference §8), so clients should not depend on this claim.
+   */
+  actorId?: string | null
 }
 
 export interface VerifiedAccessToken {
   userId: string
   scopes: string[]
   jti: string
+  /** The principal of a delegated token (`act.sub`), else null. */
+  actorId: string | null
+  /** The `aud` claim: the application's client id. */
+  audience: string | null
 }
 
 export interface AccessTokenSigner {
@@ -34,7 +44,9 @@ export async function createAccessTokenSigner (): Promise<AccessTokenSigner> {
   async function sign (input: AccessTokenInput): Promise<{ token: string, jti: string }> {
     const iat = Math.floor(input.nowMs / 1000)
     const jti = randomUUID()
-    const token = await new SignJWT({ scope: input.scopes.join(' ') })
+    const claims: Record<string, unknown> = { scope: input.scopes.join(' ') }
+    if (input.actorId != null) claims.act = { sub: input.actorId }
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
       .setSubject(input.userId)
       .setAudience(input.clientId)
@@ -51,7 +63,11 @@ export async function createAccessTokenSigner (): Promise<AccessTokenSigner> {
       const { payload } = await jwtVerify(token, publicKey, { algorithms: ['RS256'], audience, currentDate: new Date(nowMs) })
       if (typeof payload.sub !== 'string' || typeof payload.jti !== 'string') return null
       const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []
-      return { userId: payload.sub, scopes, jti: payload.jti }
+      const act = payload.act as { sub?: unknown } | undefined
+      const actorId = typeof act?.sub === 'string' ? act.sub : null
+      const audienceClaim = payload.aud
+      const tokenAudience = typeof audienceClaim === 'string' ? audienceClaim : (audienceClaim?.[0] ?? null)
+      return { userId: payload.sub, scopes, jti: payload.jti, actorId, audience: tokenAudience }
     } catch {
       return null
     }

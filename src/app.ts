@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import AjvCompiler from '@fastify/ajv-compiler'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.ts'
@@ -14,6 +15,8 @@ declare module 'fastify' {
 }
 
 const root = path.join(import.meta.dirname, '..')
+const ajvCompilers = AjvCompiler()
+const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: true } as const
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 export interface BuildOptions {
@@ -38,7 +41,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true } },
+    schemaController: {
+      compilersFactory: {
+        // Query strings and paths are text, so their values are coerced ("50" → 50, one value → [value]);
+        // JSON bodies are taken as they are: a wrong type is a 400, never silently changed.
+        buildValidator (externalSchemas, ajvServerOptions) {
+          const plugins = (ajvServerOptions as { plugins?: never[] } | undefined)?.plugins ?? []
+          const lenient = ajvCompilers(externalSchemas, { customOptions: { ...ajvOptions, coerceTypes: 'array' }, plugins })
+          const strict = ajvCompilers(externalSchemas, { customOptions: { ...ajvOptions, coerceTypes: false }, plugins })
+          return (routeSchema: { httpPart?: string }) => (routeSchema.httpPart === 'body' ? strict : lenient)(routeSchema as never)
+        },
+      },
+    },
   }
   if (options.loggerInstance) serverOptions.loggerInstance = options.loggerInstance
   else serverOptions.logger = options.logger ?? loggerOptions(config.logLevel)

@@ -28,6 +28,8 @@ export interface Config {
   sessionIdleTimeoutSeconds: number
   /** Requests per minute per client address on /auth/*. */
   authRateLimitPerMinute: number
+  /** The largest file an upload may carry. */
+  uploadMaxFileBytes: number
   /** Refresh the access token this long before it expires. */
   refreshMarginSeconds: number
   upstreamConnectTimeoutMs: number
@@ -115,6 +117,7 @@ export function loadConfig (env: Env = process.env): Config {
   const sessionMaxAgeSeconds = parseInteger(read('SESSION_MAX_AGE') ?? String(7 * 24 * 3600), 'SESSION_MAX_AGE', 60, 400 * 24 * 3600, problems)
   const sessionIdleTimeoutSeconds = parseInteger(read('SESSION_IDLE_TIMEOUT') ?? String(24 * 3600), 'SESSION_IDLE_TIMEOUT', 60, 400 * 24 * 3600, problems)
   const authRateLimitPerMinute = parseInteger(read('AUTH_RATE_LIMIT') ?? '60', 'AUTH_RATE_LIMIT', 1, 1_000_000, problems)
+  const uploadMaxFileBytes = parseInteger(read('UPLOAD_MAX_FILE_BYTES') ?? String(32 * 1024 * 1024), 'UPLOAD_MAX_FILE_BYTES', 1, 1024 * 1024 * 1024, problems)
   const refreshMarginSeconds = parseInteger(read('TOKEN_REFRESH_MARGIN_SECONDS') ?? '60', 'TOKEN_REFRESH_MARGIN_SECONDS', 0, 3600, problems)
   const upstreamConnectTimeoutMs = parseInteger(read('UPSTREAM_CONNECT_TIMEOUT_MS') ?? '5000', 'UPSTREAM_CONNECT_TIMEOUT_MS', 1, 120_000, problems)
   const upstreamTimeoutMs = parseInteger(read('UPSTREAM_TIMEOUT_MS') ?? '30000', 'UPSTREAM_TIMEOUT_MS', 1, 600_000, problems)
@@ -141,6 +144,7 @@ export function loadConfig (env: Env = process.env): Config {
     sessionMaxAgeSeconds,
     sessionIdleTimeoutSeconds,
     authRateLimitPerMinute,
+    uploadMaxFileBytes,
     refreshMarginSeconds,
     upstreamConnectTimeoutMs,
     upstreamTimeoutMs,

@@ -1,56 +1,149 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
-import { sessionExpired } from './problem.ts'
-import { upstreamProblem } from './sweatstack-client.ts'
+import { parquetToColumns } from './parquet-json.ts'
+import { ProblemError } from './problem.ts'
+import { discard, upstreamProblem } from './sweatstack-client.ts'
+
+export const PARQUET = 'application/vnd.apache.parquet'
+
+/** The parts of a contract operation (src/schemas/sweatstack.generated.ts) that forwarding needs. */
+export interface ForwardedOperation {
+  method: string
+  /** SweatStack's path template, e.g. `/api/v1/activities/{activity_id}`. */
+  path: string
+  bodyContentType?: string
+  contentType?: string
+}
 
 export interface ForwardOptions {
-  method: Dispatcher.HttpMethod
-  /** SweatStack's path, e.g. `/api/v1/activities/`. Path parameters must already be encoded. */
-  path: string
-  query?: Record<string, unknown>
+  /** Whose token: the selected athlete's in coach mode (default), or the signed-in user's own. */
+  as?: 'active' | 'principal'
+  /** A body to send as it is (a stream, for uploads), with its content type. */
+  rawBody?: { body: Dispatcher.DispatchOptions['body'], contentType: string }
+  /** Streams that SweatStack keeps open (NDJSON) get this much time between chunks instead of the usual bound. */
+  bodyTimeoutMs?: number
 }
 
 /** Upstream response headers worth passing on; cookies and hop-by-hop headers never are. */
 const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'cache-control', 'etag', 'last-modified']
 
+/** Parquet converted to JSON is held in memory whole; beyond this, ask for Parquet instead. */
+const MAX_PARQUET_FOR_JSON_BYTES = 64 * 1024 * 1024
+
 /** Query values as SweatStack wants them: arrays as repeated parameters (`?sport=a&sport=b`). */
-export function toSearchParams (query: Record<string, unknown> = {}): URLSearchParams {
+export function toSearchParams (query: unknown = {}): URLSearchParams {
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(query)) {
+  for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
     if (value === undefined || value === null) continue
     for (const item of Array.isArray(value) ? value : [value]) params.append(name, String(item))
   }
   return params
 }
 
+/** `/api/v1/activities/{activity_id}` with the request's parameters, each percent-encoded. */
+export function upstreamPath (template: string, params: unknown): string {
+  const values = (params ?? {}) as Record<string, unknown>
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])))
+}
+
+/** Whether the caller asked for JSON rather than Parquet (`Accept: application/json`). */
+export function wantsJson (accept: string | undefined): boolean {
+  if (accept === undefined) return false
+  const types = accept.split(',').map(part => part.split(';')[0]!.trim().toLowerCase())
+  return types.includes('application/json') && !types.includes(PARQUET)
+}
+
+function encodeBody (contentType: string | undefined, body: unknown): string | undefined {
+  if (body === undefined) return undefined
+  if (contentType === 'application/x-www-form-urlencoded') return toSearchParams(body).toString()
+  return JSON.stringify(body)
+}
+
 /**
- * Calls SweatStack as the signed-in user and streams a 2xx answer through unchanged. A 401 from
- * SweatStack gets one refresh and one retry; SweatStack's other errors become problems with its detail.
+ * Calls SweatStack for the signed-in user with a contract operation and passes the answer on: 2xx
+ * bodies stream through unchanged (Parquet converted to JSON columns when the caller asked for JSON),
+ * a 401 gets one refresh and one retry, SweatStack's other errors become problems with its detail.
+ * When the browser goes away, the upstream call is aborted.
  */
-export async function forwardToSweatStack (request: FastifyRequest, reply: FastifyReply, options: ForwardOptions): Promise<FastifyReply> {
+export async function forwardToSweatStack (request: FastifyRequest, reply: FastifyReply, operation: ForwardedOperation, options: ForwardOptions = {}): Promise<FastifyReply> {
   const client = request.server.sweatstack
+  const isParquet = operation.contentType === PARQUET
+  const asJson = isParquet && wantsJson(request.headers.accept)
+  const body = options.rawBody?.body ?? encodeBody(operation.bodyContentType, request.body)
+  const headers: Record<string, string> = { accept: isParquet ? PARQUET : (operation.contentType ?? 'application/json') }
+  const contentType = options.rawBody?.contentType ?? (body === undefined ? undefined : operation.bodyContentType)
+  if (contentType !== undefined) headers['content-type'] = contentType
+
+  const aborted = new AbortController()
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) aborted.abort()
+  })
   const upstream = {
-    method: options.method,
-    path: options.path,
-    query: toSearchParams(options.query),
+    method: operation.method as Dispatcher.HttpMethod,
+    path: upstreamPath(operation.path, request.params),
+    query: toSearchParams(request.query),
     requestId: request.id,
-    headers: { accept: request.headers.accept ?? 'application/json' },
+    headers,
+    body,
+    signal: aborted.signal,
+    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
   }
-  let response = await client.send({ ...upstream, token: await request.accessToken() })
-  if (response.statusCode === 401) {
-    response.body.destroy()
-    response = await client.send({ ...upstream, token: await request.accessToken({ forceRefresh: true }) })
-    if (response.statusCode === 401) {
-      response.body.destroy()
-      request.session.delete()
-      throw sessionExpired('SweatStack no longer accepts this session (access was revoked): sign in again.')
-    }
+  const as = options.as ?? 'active'
+  let response = await client.send({ ...upstream, token: await request.accessToken({ as }) })
+  // A streamed body cannot be sent twice; SweatStack's 401 then goes to the caller like any error.
+  if (response.statusCode === 401 && options.rawBody === undefined) {
+    discard(response.body)
+    response = await client.send({ ...upstream, token: await request.accessToken({ as, forceRefresh: true }) })
   }
   if (response.statusCode < 200 || response.statusCode >= 300) throw await upstreamProblem(response)
 
+  if (asJson) return reply.code(response.statusCode).send(await parquetAsJson(response))
   for (const name of PASSED_HEADERS) {
     const value = response.headers[name]
     if (value !== undefined) reply.header(name, value)
   }
+  if (response.statusCode === 204) {
+    discard(response.body)
+    return reply.code(204).send()
+  }
   return reply.code(response.statusCode).send(response.body)
+}
+
+async function parquetAsJson (response: Dispatcher.ResponseData) {
+  const declared = Number(response.headers['content-length'] ?? 0)
+  if (declared > MAX_PARQUET_FOR_JSON_BYTES) {
+    discard(response.body)
+    throw tooLargeForJson(declared)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length
+    if (size > MAX_PARQUET_FOR_JSON_BYTES) {
+      discard(response.body)
+      throw tooLargeForJson(size)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  const file = Buffer.concat(chunks)
+  try {
+    return await parquetToColumns(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer)
+  } catch (error) {
+    throw new ProblemError({
+      status: 502,
+      code: 'upstream_malformed',
+      title: 'SweatStack sent a malformed answer',
+      detail: 'SweatStack\'s Parquet could not be read, so it cannot be converted to JSON. Ask for Parquet (no Accept: application/json) to get it as it is.',
+      cause: error,
+    })
+  }
+}
+
+function tooLargeForJson (bytes: number): ProblemError {
+  return new ProblemError({
+    status: 413,
+    code: 'too_large_for_json',
+    title: 'Too large to convert to JSON',
+    detail: `This answer is ${bytes} or more bytes of Parquet; the BFF converts at most ${MAX_PARQUET_FOR_JSON_BYTES} bytes to JSON. Ask for Parquet (leave out Accept: application/json) to stream it.`,
+  })
 }

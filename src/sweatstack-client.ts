@@ -14,6 +14,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>
   body?: Dispatcher.DispatchOptions['body']
   signal?: AbortSignal
+  /** Overrides the usual bound on the wait between body chunks (long-lived streams). */
+  bodyTimeoutMs?: number
 }
 
 export interface TokenResponse {
@@ -69,6 +71,7 @@ export class SweatStackClient {
         headers,
         body: request.body ?? null,
         signal: request.signal,
+        ...(request.bodyTimeoutMs === undefined ? {} : { bodyTimeout: request.bodyTimeoutMs }),
       })
     } catch (error) {
       throw transportProblem(error)
@@ -185,6 +188,12 @@ export function parseFastApiDetail (text: string): { detail: string, errors?: Fi
   return { detail: '' }
 }
 
+/** Drops a body we will not read; destroying an unread undici body emits an error that would otherwise go unhandled. */
+export function discard (body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => {})
+  body.destroy()
+}
+
 async function readLimited (body: Dispatcher.ResponseData['body']): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
@@ -197,7 +206,7 @@ async function readLimited (body: Dispatcher.ResponseData['body']): Promise<stri
   } catch {
     // A broken error body still leaves the status to report.
   }
-  body.destroy()
+  discard(body)
   return Buffer.concat(chunks).toString('utf8')
 }
 

@@ -20,7 +20,7 @@ t.test('every API route is documented with a tag, a summary, its errors and an e
       t.ok(operation.summary, `${method} ${path} has a summary`)
       if (path.startsWith('/api/')) {
         t.ok(operation.responses['401']?.content?.['application/problem+json'], `${method} ${path} documents its 401 problem`)
-        t.ok(operation.responses['200'], `${method} ${path} documents its success`)
+        t.ok(Object.keys(operation.responses).some(status => /^2/.test(status)), `${method} ${path} documents its success`)
       }
     }
   }

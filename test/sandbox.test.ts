@@ -504,7 +504,7 @@ t.test('stats, config and reset', async (t) => {
   t.match(stats.body, { token: { authorization_code: 1, refresh_token: 2 }, requests: 4, authorizations: 1 })
 
   const config = await fs.control('POST', '/config', { accessTokenTtlSeconds: 5, rotateRefreshTokens: true })
-  t.same(config.body, { accessTokenTtlSeconds: 5, rotateRefreshTokens: true })
+  t.same(config.body, { accessTokenTtlSeconds: 5, rotateRefreshTokens: true, uploadProcessingDelayMs: 200, backfillIntervalMs: 1000, backfillUpdates: 5 })
   const refreshed = await fs.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...client })
   t.equal(refreshed.body.expires_in, 5)
   t.not(refreshed.body.refresh_token, tokens.refresh_token)
@@ -512,10 +512,10 @@ t.test('stats, config and reset', async (t) => {
 
   await fs.control('POST', '/faults', { path: '/x', status: 500 })
   t.equal((await fs.control('POST', '/reset')).status, 204)
-  t.same((await fs.control('GET', '/stats')).body, { token: { authorization_code: 0, refresh_token: 0 }, requests: 0, authorizations: 0 })
-  t.same((await fs.control('GET', '/config')).body, { accessTokenTtlSeconds: 900, rotateRefreshTokens: false })
+  t.same((await fs.control('GET', '/stats')).body, { token: { authorization_code: 0, refresh_token: 0 }, requests: 0, authorizations: 0, uploads: { files: 0, bytes: 0 } })
+  t.same((await fs.control('GET', '/config')).body, { accessTokenTtlSeconds: 900, rotateRefreshTokens: false, uploadProcessingDelayMs: 200, backfillIntervalMs: 1000, backfillUpdates: 5 })
   t.same((await fs.control('GET', '/faults')).body, [])
-  t.same(fresh.sandbox.stats(), { token: { authorization_code: 0, refresh_token: 0 }, requests: 0, authorizations: 0 }, 'same operations in-process')
+  t.same(fresh.sandbox.stats(), { token: { authorization_code: 0, refresh_token: 0 }, requests: 0, authorizations: 0, uploads: { files: 0, bytes: 0 } }, 'same operations in-process')
 })
 
 t.test('revoking a user ends their tokens', async (t) => {

@@ -4,10 +4,10 @@ import { sendDetail, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
 import { queryValue, queryValues, readDate, readInteger } from '../query.ts'
 import type { Query } from '../query.ts'
-import { toSummary } from '../seed.ts'
 import { sportMatches, validateSports } from '../sports.ts'
 import type { SandboxState } from '../state.ts'
 import { DAY_MS } from '../time.ts'
+import { activitiesOf, activitySummaryView, activityView } from '../views.ts'
 
 /** The largest page `limit` accepts; the SDK pages activities by 100. */
 export const maxActivitiesLimit = 100
@@ -18,8 +18,6 @@ function sportFilters (query: Query): string[] {
 }
 
 export function registerActivityRoutes (app: FastifyInstance, state: SandboxState): void {
-  const activitiesOf = (userId: string) => state.activities.get(userId) ?? []
-
   app.get('/api/v1/activities/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
@@ -34,14 +32,15 @@ export function registerActivityRoutes (app: FastifyInstance, state: SandboxStat
     const offset = readInteger(query, 'offset', { fallback: 0, min: 0 }, issues)
     if (issues.length > 0) return sendValidationError(reply, issues)
 
-    const matching = activitiesOf(caller.user.id).filter((activity) => {
+    const matching = activitiesOf(state, caller.user.id).filter((activity) => {
       const startMs = Date.parse(activity.start)
       if (start !== undefined && startMs < start) return false
       if (end !== undefined && startMs >= end + DAY_MS) return false
       if (sports.length > 0 && !sports.some((sport) => sportMatches(sport, activity.sport))) return false
       return tags.every((tag) => activity.tags?.includes(tag) === true)
     })
-    return matching.slice(offset, offset + limit).map(toSummary)
+    const viewer = { userId: caller.user.id, clientId: caller.clientId }
+    return matching.slice(offset, offset + limit).map((activity) => activitySummaryView(state, viewer, activity))
   })
 
   // FastAPI answers the path without its trailing slash with a redirect.
@@ -58,15 +57,16 @@ export function registerActivityRoutes (app: FastifyInstance, state: SandboxStat
     const issues: ValidationIssue[] = []
     if (sport !== undefined) validateSports([sport], 'sport', issues)
     if (issues.length > 0) return sendValidationError(reply, issues.map((issue) => ({ ...issue, loc: ['query', 'sport'] })))
-    const latest = activitiesOf(caller.user.id).find((activity) => sport === undefined || sportMatches(sport, activity.sport))
-    return reply.type('application/json').send(JSON.stringify(latest ?? null))
+    const latest = activitiesOf(state, caller.user.id).find((activity) => sport === undefined || sportMatches(sport, activity.sport))
+    const body = latest === undefined ? null : activityView(state, { userId: caller.user.id, clientId: caller.clientId }, latest)
+    return reply.type('application/json').send(JSON.stringify(body))
   })
 
   app.get<{ Params: { activityId: string } }>('/api/v1/activities/:activityId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
-    const activity = activitiesOf(caller.user.id).find((candidate) => candidate.id === request.params.activityId)
+    const activity = activitiesOf(state, caller.user.id).find((candidate) => candidate.id === request.params.activityId)
     if (activity === undefined) return sendDetail(reply, 404, 'Activity not found')
-    return activity
+    return activityView(state, { userId: caller.user.id, clientId: caller.clientId }, activity)
   })
 }

@@ -2,12 +2,14 @@
 // No authentication, by design: the sandbox listens on loopback and never stands in for production.
 // SweatStack has nothing like it, so a BFF must never depend on these routes outside its tests.
 import type { FastifyInstance } from 'fastify'
+import { findAccount } from '../accounts.ts'
+import { configKeys, isValidConfigValue } from '../control.ts'
 import type { SandboxControl } from '../control.ts'
 import { sendDetail, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
 import { parseFault } from '../faults.ts'
-import type { SandboxConfig } from '../state.ts'
-import { findUser } from '../users.ts'
+import { parseNewActivity } from '../new-activity.ts'
+import type { SandboxConfig, SandboxState } from '../state.ts'
 
 export const controlPrefix = '/__sandbox'
 
@@ -15,22 +17,28 @@ function parseConfigChange (input: unknown): { change: Partial<SandboxConfig> } 
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { issues: [{ loc: ['body'], msg: 'Input should be a valid dictionary', type: 'dict_type' }] }
   }
-  const { accessTokenTtlSeconds: ttl, rotateRefreshTokens: rotate } = input as Record<string, unknown>
+  const body = input as Record<string, unknown>
   const issues: ValidationIssue[] = []
-  if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1)) {
-    issues.push({ loc: ['body', 'accessTokenTtlSeconds'], msg: 'Input should be a positive integer', type: 'int_type', input: ttl })
-  }
-  if (rotate !== undefined && typeof rotate !== 'boolean') {
-    issues.push({ loc: ['body', 'rotateRefreshTokens'], msg: 'Input should be a valid boolean', type: 'bool_type', input: rotate })
-  }
-  if (issues.length > 0) return { issues }
   const change: Partial<SandboxConfig> = {}
-  if (typeof ttl === 'number') change.accessTokenTtlSeconds = ttl
-  if (typeof rotate === 'boolean') change.rotateRefreshTokens = rotate
-  return { change }
+  for (const key of configKeys) {
+    const value = body[key]
+    if (value === undefined) continue
+    if (!isValidConfigValue(key, value)) {
+      const boolean = key === 'rotateRefreshTokens'
+      issues.push({
+        loc: ['body', key],
+        msg: boolean ? 'Input should be a valid boolean' : key === 'accessTokenTtlSeconds' || key === 'backfillUpdates' ? 'Input should be a positive integer' : 'Input should be a non-negative integer',
+        type: boolean ? 'bool_type' : 'int_type',
+        input: value,
+      })
+    } else {
+      Object.assign(change, { [key]: value })
+    }
+  }
+  return issues.length > 0 ? { issues } : { change }
 }
 
-export function registerControlRoutes (app: FastifyInstance, control: SandboxControl): void {
+export function registerControlRoutes (app: FastifyInstance, control: SandboxControl, state: SandboxState): void {
   app.get(`${controlPrefix}/users`, async () => control.users())
 
   app.get(`${controlPrefix}/stats`, async () => control.stats())
@@ -64,7 +72,19 @@ export function registerControlRoutes (app: FastifyInstance, control: SandboxCon
 
   app.post(`${controlPrefix}/revoke`, async (request, reply) => {
     const userId = (request.body as { userId?: unknown } | undefined)?.userId
-    if (typeof userId !== 'string' || findUser(userId) === undefined) return sendDetail(reply, 404, 'User not found')
+    if (typeof userId !== 'string' || findAccount(state.managedUsers, userId) === undefined) return sendDetail(reply, 404, 'User not found')
     return { revokedRefreshTokens: control.revokeUser(userId) }
   })
+
+  // Creates an activity: `{userId, sport, durationSeconds, metrics?, start?}` → 201 ActivityDetails.
+  app.post(`${controlPrefix}/activities`, async (request, reply) => {
+    const parsed = parseNewActivity(request.body)
+    if ('issues' in parsed) return sendValidationError(reply, parsed.issues)
+    if (findAccount(state.managedUsers, parsed.input.userId) === undefined) return sendDetail(reply, 404, 'User not found')
+    return reply.code(201).send(control.createActivity(parsed.input))
+  })
+
+  app.get(`${controlPrefix}/directory`, async () => control.directory())
+
+  app.get<{ Querystring: { userId?: string } }>(`${controlPrefix}/sources`, async (request) => control.sources(request.query.userId))
 }

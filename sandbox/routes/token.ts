@@ -4,10 +4,10 @@ import { sendValidationError } from '../errors.ts'
 import { readClientCredentials, sameSecret } from '../client-auth.ts'
 import { formFields } from '../form-body.ts'
 import type { FormFields } from '../form-body.ts'
-import type { TokenResponse } from '../models.ts'
 import type { SandboxState } from '../state.ts'
+import { noStore, sendTokens } from '../token-response.ts'
 
-const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' }
+export { issuerOf } from '../token-response.ts'
 
 function oauthError (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
   return reply.code(status).headers(noStore).send({ error, error_description: description, detail: description })
@@ -22,22 +22,10 @@ function isFormRequest (request: FastifyRequest): boolean {
   return type === undefined || type.toLowerCase().startsWith('application/x-www-form-urlencoded')
 }
 
-export function issuerOf (request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`
-}
-
 /** `POST /api/v1/oauth/token` and its legacy alias `/oauth/token`: the authorization_code and refresh_token grants. */
 export function registerTokenRoutes (app: FastifyInstance, state: SandboxState): void {
-  async function tokens (request: FastifyRequest, reply: FastifyReply, userId: string, scopes: string[], refreshToken: string): Promise<FastifyReply> {
-    const ttl = state.config.accessTokenTtlSeconds
-    const { token, jti } = await state.signer.sign({
-      userId, clientId: state.options.clientId, issuer: issuerOf(request), scopes, ttlSeconds: ttl, nowMs: state.now(),
-    })
-    state.grants.recordAccessToken(userId, jti)
-    const body: TokenResponse = {
-      access_token: token, token_type: 'Bearer', expires_in: ttl, refresh_token: refreshToken, scope: scopes.join(' '), id_token: null,
-    }
-    return reply.headers(noStore).send(body)
+  function tokens (request: FastifyRequest, reply: FastifyReply, userId: string, scopes: string[], refreshToken: string, actorId?: string | null): Promise<FastifyReply> {
+    return sendTokens(state, request, reply, { userId, scopes, refreshToken, actorId })
   }
 
   async function authorizationCodeGrant (request: FastifyRequest, reply: FastifyReply, form: FormFields): Promise<FastifyReply> {
@@ -65,7 +53,7 @@ export function registerTokenRoutes (app: FastifyInstance, state: SandboxState):
     const grant = lookup.grant
     if (grant.clientId !== state.options.clientId) return oauthError(reply, 400, 'invalid_grant', 'Refresh token was issued to another client')
     const refreshToken = state.config.rotateRefreshTokens ? state.grants.rotateRefreshToken(given) : given
-    return tokens(request, reply, grant.userId, grant.scopes, refreshToken)
+    return tokens(request, reply, grant.userId, grant.scopes, refreshToken, grant.actorId)
   }
 
   async function handleToken (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

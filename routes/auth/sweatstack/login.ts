@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { identityFromTokens } from '../../../plugins/auth.ts'
+import { fetchDisplayName, identityFromTokens } from '../../../plugins/auth.ts'
 import { findPendingLogin } from '../../../plugins/oauth.ts'
 import { safeRedirectTarget, withQueryParameter } from '../../../src/redirect-target.ts'
+import { problemResponses } from '../../../src/schemas/problem.ts'
 import type { PendingLogin } from '../../../src/session-data.ts'
 import type { TokenResponse } from '../../../src/sweatstack-client.ts'
 
@@ -29,7 +30,8 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
       querystring: Type.Object({
         next: Type.Optional(Type.String({ description: 'Where to return after signing in: an absolute URL on an allowed origin, or a path on the first frontend origin.', examples: ['http://localhost:5173/activities'] })),
       }),
-      response: { 302: { description: 'To SweatStack\'s authorize page.' } },
+      security: [],
+      response: { 302: { description: 'To SweatStack\'s authorize page.' }, ...problemResponses(429) },
     },
   }, async (request, reply) => {
     const next = safeRedirectTarget(request.query.next, allowedOrigins, fallback, MAX_NEXT_LENGTH)
@@ -62,7 +64,8 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
         error: Type.Optional(Type.String()),
         error_description: Type.Optional(Type.String()),
       }),
-      response: { 302: { description: 'To `next`, or to the frontend with `auth_error`.' } },
+      security: [],
+      response: { 302: { description: 'To `next`, or to the frontend with `auth_error`.' }, ...problemResponses(429) },
     },
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
@@ -104,7 +107,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     } catch (error) {
       return fail('token_exchange_failed', `SweatStack's access token is unusable: ${(error as Error).message}`)
     }
-    identity.name = await fetchName(request, identity.accessToken, identity.scopes)
+    identity.name = await fetchDisplayName(request, identity)
 
     const now = Math.floor(Date.now() / 1000)
     request.session.regenerate()
@@ -126,18 +129,6 @@ function forgetPendingLogin (request: FastifyRequest, used: PendingLogin): void 
   const rest = (request.loginSession.get('pending') ?? []).filter(entry => entry.state !== used.state)
   if (rest.length === 0) request.loginSession.delete()
   else request.loginSession.set('pending', rest)
-}
-
-/** The user's display name, when the `profile` scope allows; sign-in goes on without it. */
-async function fetchName (request: FastifyRequest, accessToken: string, scopes: string[]): Promise<string | null> {
-  if (!scopes.includes('profile')) return null
-  try {
-    const info = await request.server.sweatstack.json<{ name?: unknown }>({ method: 'GET', path: '/api/v1/oauth/userinfo', token: accessToken, requestId: request.id })
-    return typeof info.name === 'string' ? info.name : null
-  } catch (error) {
-    request.log.warn({ code: (error as { code?: string }).code }, 'could not read the user\'s name from SweatStack')
-    return null
-  }
 }
 
 /** simple-oauth2 errors are Boom errors carrying the HTTP status and the parsed body. */

@@ -18,7 +18,7 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Sign out',
       description: 'Ends the session. From fetch (with `X-CSRF: 1`): 204. From an HTML form post (allowed Origin required; optional form field `next`): 303 to `next` or the frontend.',
       security: [{ csrf: [] }],
-      response: { 204: { description: 'Signed out.' }, 303: { description: 'Signed out (form post); to `next`.' }, ...problemResponses(403) },
+      response: { 204: { description: 'Signed out.' }, 303: { description: 'Signed out (form post); to `next`.' }, ...problemResponses(403, 429) },
     },
   }, async (request, reply) => {
     const userId = request.session.get('principal')?.userId

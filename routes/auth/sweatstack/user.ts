@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../../../src/schemas/problem.ts'
+import { sessionInfo } from '../../../src/session-info.ts'
 import { SessionInfo } from '../../../src/schemas/user.ts'
 
 /** GET /auth/sweatstack/user: who is signed in, from the session alone (no call to SweatStack). */
@@ -15,15 +16,7 @@ const user: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    const identity = request.signedInIdentity()
-    const createdAt = request.session.get('createdAt') ?? 0
-    return {
-      userId: identity.userId,
-      name: identity.name,
-      selectedUserId: null,
-      scopes: identity.scopes,
-      expiresAt: new Date((createdAt + fastify.config.sessionMaxAgeSeconds) * 1000).toISOString(),
-    }
+    return sessionInfo(request)
   })
 }
 

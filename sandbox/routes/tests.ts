@@ -1,0 +1,129 @@
+import { randomInt } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { authenticate, callerOf, requireCaller } from '../bearer.ts'
+import type { Caller } from '../bearer.ts'
+import { contractBody } from '../contract.ts'
+import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
+import type { ValidationIssue } from '../errors.ts'
+import type { JsonObject } from '../models.ts'
+import { createRandom } from '../prng.ts'
+import { queryValue, queryValues, readChoice, readDate, readInteger } from '../query.ts'
+import type { Query } from '../query.ts'
+import type { TestRecord } from '../records.ts'
+import { sportMatches } from '../sports.ts'
+import type { SandboxState } from '../state.ts'
+import { DAY_MS, parseAwareDateTime } from '../time.ts'
+import { ulid } from '../ulid.ts'
+import { insertNewestFirst, testDetailsView, testSummaryView, testsOf, tracesOf } from '../views.ts'
+import { listSports } from './traces.ts'
+
+/** The server's maximum page size for tests. */
+export const maxTestsLimit = 50
+const defaultTestHours = 3
+
+interface TestBody {
+  title?: string | null
+  sport: string
+  start: string
+  end?: string | null
+  results?: JsonObject | null
+  tags?: string[] | null
+}
+
+function testFields (body: TestBody, issues: ValidationIssue[], defaultEnd: boolean): Omit<TestRecord, 'id' | 'createdBy'> {
+  const startMs = parseAwareDateTime(body.start)
+  if (startMs === null) issues.push(bodyIssue(['start'], 'Input should have timezone info', 'timezone_aware', body.start))
+  let endMs: number | null = null
+  if (body.end != null) {
+    endMs = parseAwareDateTime(body.end)
+    if (endMs === null) issues.push(bodyIssue(['end'], 'Input should have timezone info', 'timezone_aware', body.end))
+  } else if (defaultEnd && startMs !== null) {
+    endMs = startMs + defaultTestHours * 3_600_000
+  }
+  return { title: body.title ?? null, sport: body.sport, startMs: startMs ?? 0, endMs, results: body.results ?? null, tags: body.tags ?? null }
+}
+
+/** Tests created with an app token can only be changed by that app. */
+function ownedElsewhere (test: TestRecord, caller: Caller): boolean {
+  return test.createdBy !== null && test.createdBy !== caller.clientId
+}
+
+export function registerTestRoutes (app: FastifyInstance, state: SandboxState): void {
+  const random = createRandom(randomInt(2 ** 32))
+
+  app.get('/api/v1/tests/', async (request, reply) => {
+    const caller = await authenticate(state, request, reply, 'data:read')
+    if (caller === null) return reply
+    const query = request.query as Query
+    const issues: ValidationIssue[] = []
+    const start = readDate(query, 'start', issues)
+    const end = readDate(query, 'end', issues)
+    const sports = listSports(query, issues)
+    const tags = queryValues(query, 'tags')
+    const createdBy = queryValue(query, 'created_by')
+    const limit = readInteger(query, 'limit', { fallback: maxTestsLimit, min: 1, max: maxTestsLimit }, issues)
+    const offset = readInteger(query, 'offset', { fallback: 0, min: 0 }, issues)
+    if (issues.length > 0) return sendValidationError(reply, issues)
+    const viewer = { userId: caller.user.id, clientId: caller.clientId }
+    return testsOf(state, caller.user.id)
+      .filter((test) => {
+        if (start !== undefined && test.startMs < start) return false
+        if (end !== undefined && test.startMs >= end + DAY_MS) return false
+        if (sports.length > 0 && !sports.some((sport) => sportMatches(sport, test.sport))) return false
+        if (createdBy !== undefined && test.createdBy !== createdBy) return false
+        return tags.every((tag) => test.tags?.includes(tag) === true)
+      })
+      .slice(offset, offset + limit)
+      .map((test) => testSummaryView(state, viewer, test))
+  })
+
+  app.get<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
+    const caller = await authenticate(state, request, reply, 'data:read')
+    if (caller === null) return reply
+    const issues: ValidationIssue[] = []
+    const traces = readChoice(request.query as Query, 'traces', ['auto', 'linked'] as const, issues) ?? 'auto'
+    if (issues.length > 0) return sendValidationError(reply, issues)
+    const test = testsOf(state, caller.user.id).find((candidate) => candidate.id === request.params.testId)
+    if (test === undefined) return sendDetail(reply, 404, 'Test not found')
+    return testDetailsView(state, { userId: caller.user.id, clientId: caller.clientId }, test, traces)
+  })
+
+  app.post<{ Body: TestBody }>('/api/v1/tests/', { schema: { body: contractBody('TestCreate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
+    const caller = callerOf(request)
+    const issues: ValidationIssue[] = []
+    const fields = testFields(request.body, issues, true)
+    if (issues.length > 0) return sendValidationError(reply, issues)
+    const test: TestRecord = { id: ulid(fields.startMs, random), createdBy: caller.clientId, ...fields }
+    insertNewestFirst(testsOf(state, caller.user.id), test, (item) => item.startMs)
+    return testSummaryView(state, { userId: caller.user.id, clientId: caller.clientId }, test)
+  })
+
+  app.put<{ Params: { testId: string }, Body: TestBody }>('/api/v1/tests/:testId', { schema: { body: contractBody('TestUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
+    const caller = callerOf(request)
+    const issues: ValidationIssue[] = []
+    const fields = testFields(request.body, issues, false)
+    if (issues.length > 0) return sendValidationError(reply, issues)
+    const tests = testsOf(state, caller.user.id)
+    const index = tests.findIndex((test) => test.id === request.params.testId)
+    const existing = tests[index]
+    if (existing === undefined) return sendDetail(reply, 404, 'Test not found')
+    if (ownedElsewhere(existing, caller)) return sendDetail(reply, 403, 'This test was created by another application')
+    tests.splice(index, 1)
+    insertNewestFirst(tests, { ...fields, id: existing.id, createdBy: existing.createdBy }, (item) => item.startMs)
+    return { message: 'Test updated' }
+  })
+
+  app.delete<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
+    const caller = await authenticate(state, request, reply, 'data:write')
+    if (caller === null) return reply
+    const tests = testsOf(state, caller.user.id)
+    const index = tests.findIndex((test) => test.id === request.params.testId)
+    const existing = tests[index]
+    if (existing === undefined) return sendDetail(reply, 404, 'Test not found')
+    if (ownedElsewhere(existing, caller)) return sendDetail(reply, 403, 'This test was created by another application')
+    tests.splice(index, 1)
+    for (const trace of tracesOf(state, caller.user.id)) if (trace.testId === existing.id) trace.testId = null
+    state.appMetadata.dropRecord('test', caller.user.id, existing.id)
+    return { message: 'Test deleted' }
+  })
+}
