@@ -17,6 +17,9 @@ export default fp(async function sweatstackClient (fastify) {
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
     timeoutMs: config.upstreamTimeoutMs,
     userAgent: 'sweatstack-bff/0.1',
+    retries: config.upstreamRetries,
+    circuitBreakerThreshold: config.circuitBreakerThreshold,
+    circuitBreakerCooldownMs: config.circuitBreakerCooldownMs,
   })
   fastify.decorate('sweatstack', client)
   fastify.addHook('onClose', async () => client.close())

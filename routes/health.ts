@@ -1,18 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { ProblemError } from '../src/problem.ts'
+import { problemResponses } from '../src/schemas/problem.ts'
 
 /** GET /health (the process is alive) and GET /ready (it can serve). Neither calls SweatStack. */
 const health: FastifyPluginAsyncTypebox = async (fastify) => {
-  const Status = Type.Object({ status: Type.String({ examples: ['ok'] }) })
   fastify.get('/health', {
     logLevel: 'warn',
-    schema: { tags: ['health'], operationId: 'health', summary: 'Liveness', security: [], response: { 200: Status } },
-  }, async () => ({ status: 'ok' }))
+    schema: {
+      tags: ['health'],
+      operationId: 'health',
+      summary: 'Liveness',
+      security: [],
+      response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+    },
+  }, async () => ({ status: 'ok' as const }))
 
   fastify.get('/ready', {
     logLevel: 'warn',
-    schema: { tags: ['health'], operationId: 'ready', summary: 'Readiness: the server is started and not shutting down', security: [], response: { 200: Status } },
-  }, async () => ({ status: 'ready' }))
+    schema: {
+      tags: ['health'],
+      operationId: 'ready',
+      summary: 'Readiness: started, not shutting down, not overloaded',
+      description: '`sweatstack` is `failing` while the circuit breaker is open; the replica stays ready, since every replica shares that fate.',
+      security: [],
+      response: {
+        200: Type.Object({ status: Type.Literal('ready'), sweatstack: Type.Union([Type.Literal('ok'), Type.Literal('failing')]) }),
+        ...problemResponses(503),
+      },
+    },
+  }, async () => {
+    if (fastify.isUnderPressure?.() === true) {
+      throw new ProblemError({ status: 503, code: 'overloaded', title: 'Server busy', detail: 'This replica is overloaded.', headers: { 'retry-after': '5' } })
+    }
+    return { status: 'ready' as const, sweatstack: fastify.sweatstack.breaker.isOpen ? 'failing' as const : 'ok' as const }
+  })
 }
 
 export default health

@@ -18,8 +18,14 @@ export interface Fault {
   delayMs?: number
   /** Destroy the connection without answering. */
   reset?: boolean
+  /** Send the body in four pieces with this pause before each (a slow body; the headers go first). */
+  slowBodyMs?: number
+  /** Promise the whole body (content-length) but send only this many bytes, then cut the connection. */
+  truncateAfterBytes?: number
   /** How many requests it applies to; unlimited when absent. */
   times?: number
+  /** The chance (0 to 1) that a matching request gets it; always when absent. For soak tests. */
+  probability?: number
 }
 
 export function matchesFault (fault: Fault, method: string, path: string): boolean {
@@ -29,7 +35,7 @@ export function matchesFault (fault: Fault, method: string, path: string): boole
 
 /** Takes the first fault matching the request, counting one use of it. */
 export function takeFault (faults: Fault[], method: string, path: string): Fault | undefined {
-  const index = faults.findIndex((fault) => matchesFault(fault, method, path))
+  const index = faults.findIndex((fault) => matchesFault(fault, method, path) && (fault.probability === undefined || Math.random() < fault.probability))
   const fault = faults[index]
   if (fault === undefined) return undefined
   if (fault.times !== undefined) {
@@ -48,6 +54,10 @@ export async function applyFault (fault: Fault, request: FastifyRequest, reply: 
     return true
   }
   if (fault.status === undefined) return false
+  if (fault.slowBodyMs !== undefined || fault.truncateAfterBytes !== undefined) {
+    await sendRaw(fault, fault.status, request, reply)
+    return true
+  }
   reply.code(fault.status).headers(fault.headers ?? {})
   if (fault.rawBody !== undefined) {
     reply.type(fault.contentType ?? 'text/plain; charset=utf-8').send(fault.rawBody)
@@ -58,8 +68,29 @@ export async function applyFault (fault: Fault, request: FastifyRequest, reply: 
   return true
 }
 
+/** Writes the answer by hand, for bodies that arrive slowly or not at all. */
+async function sendRaw (fault: Fault, status: number, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const body = Buffer.from(fault.rawBody ?? JSON.stringify(fault.body === undefined ? { detail: STATUS_CODES[status] ?? 'Sandbox fault' } : fault.body))
+  reply.hijack()
+  const response = reply.raw
+  response.writeHead(status, { 'content-type': fault.contentType ?? (fault.rawBody === undefined ? 'application/json' : 'text/plain; charset=utf-8'), 'content-length': body.length, ...fault.headers })
+  response.flushHeaders()
+  if (fault.truncateAfterBytes !== undefined) {
+    response.write(body.subarray(0, fault.truncateAfterBytes))
+    await sleep(20)
+    request.raw.socket.destroy()
+    return
+  }
+  const piece = Math.ceil(body.length / 4)
+  for (let start = 0; start < body.length && !response.destroyed; start += piece) {
+    await sleep(fault.slowBodyMs ?? 0)
+    response.write(body.subarray(start, start + piece))
+  }
+  response.end()
+}
+
 const optionalString = ['method', 'rawBody', 'contentType'] as const
-const optionalCount = ['delayMs', 'times'] as const
+const optionalCount = ['delayMs', 'times', 'slowBodyMs', 'truncateAfterBytes'] as const
 
 export function parseFault (input: unknown): { fault: Fault } | { issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = []
@@ -80,6 +111,8 @@ export function parseFault (input: unknown): { fault: Fault } | { issues: Valida
   const status = body.status
   if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)) issue('status', 'Input should be an HTTP status code', 'int_type')
   if (body.reset !== undefined && typeof body.reset !== 'boolean') issue('reset', 'Input should be a valid boolean', 'bool_type')
+  const probability = body.probability
+  if (probability !== undefined && (typeof probability !== 'number' || probability < 0 || probability > 1)) issue('probability', 'Input should be a number from 0 to 1', 'float_type')
   const headers = body.headers
   if (headers !== undefined && (typeof headers !== 'object' || headers === null || Object.values(headers).some((value) => typeof value !== 'string'))) {
     issue('headers', 'Input should be an object of strings', 'dict_type')

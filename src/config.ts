@@ -34,6 +34,12 @@ export interface Config {
   refreshMarginSeconds: number
   upstreamConnectTimeoutMs: number
   upstreamTimeoutMs: number
+  /** Retries of an idempotent call (GET, PUT, DELETE) after a refused connection, 502/503/504 or 429. */
+  upstreamRetries: number
+  circuitBreakerThreshold: number
+  circuitBreakerCooldownMs: number
+  /** Shed load (503) when the event loop lags this much; 0 turns it off. */
+  loadSheddingEventLoopDelayMs: number
 }
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client'
@@ -122,6 +128,11 @@ export function loadConfig (env: Env = process.env): Config {
   const upstreamConnectTimeoutMs = parseInteger(read('UPSTREAM_CONNECT_TIMEOUT_MS') ?? '5000', 'UPSTREAM_CONNECT_TIMEOUT_MS', 1, 120_000, problems)
   const upstreamTimeoutMs = parseInteger(read('UPSTREAM_TIMEOUT_MS') ?? '30000', 'UPSTREAM_TIMEOUT_MS', 1, 600_000, problems)
 
+  const upstreamRetries = parseInteger(read('UPSTREAM_RETRIES') ?? '2', 'UPSTREAM_RETRIES', 0, 5, problems)
+  const circuitBreakerThreshold = parseInteger(read('CIRCUIT_BREAKER_THRESHOLD') ?? '5', 'CIRCUIT_BREAKER_THRESHOLD', 1, 1000, problems)
+  const circuitBreakerCooldownMs = parseInteger(read('CIRCUIT_BREAKER_COOLDOWN_MS') ?? '5000', 'CIRCUIT_BREAKER_COOLDOWN_MS', 100, 600_000, problems)
+  const loadSheddingEventLoopDelayMs = parseInteger(read('LOAD_SHEDDING_EVENT_LOOP_DELAY_MS') ?? '1000', 'LOAD_SHEDDING_EVENT_LOOP_DELAY_MS', 0, 60_000, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
 
   const appUrlObject = new URL(appUrl)
@@ -148,6 +159,10 @@ export function loadConfig (env: Env = process.env): Config {
     refreshMarginSeconds,
     upstreamConnectTimeoutMs,
     upstreamTimeoutMs,
+    upstreamRetries,
+    circuitBreakerThreshold,
+    circuitBreakerCooldownMs,
+    loadSheddingEventLoopDelayMs,
   }
 }
 

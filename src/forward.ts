@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { parquetToColumns } from './parquet-json.ts'
 import { ProblemError } from './problem.ts'
-import { discard, upstreamProblem } from './sweatstack-client.ts'
+import { discard, transportProblem, upstreamProblem } from './sweatstack-client.ts'
 
 export const PARQUET = 'application/vnd.apache.parquet'
 
@@ -26,6 +26,13 @@ export interface ForwardOptions {
 
 /** Upstream response headers worth passing on; cookies and hop-by-hop headers never are. */
 const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'cache-control', 'etag', 'last-modified']
+
+/** What a streamed answer may be: SweatStack's Parquet type is not documented; NDJSON may come as JSON or text. */
+const PARQUET_TYPES = /^application\/(?:vnd\.apache\.parquet|x-parquet|octet-stream)\b/i
+const NDJSON_TYPES = /^(?:application\/(?:x-ndjson|(?:[\w.+-]+\+)?json)|text\/plain)\b/i
+
+/** JSON answers are checked whole before they are passed on; none of SweatStack's comes near this. */
+const MAX_JSON_BYTES = 32 * 1024 * 1024
 
 /** Parquet converted to JSON is held in memory whole; beyond this, ask for Parquet instead. */
 const MAX_PARQUET_FOR_JSON_BYTES = 64 * 1024 * 1024
@@ -74,10 +81,14 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   const contentType = options.rawBody?.contentType ?? (body === undefined ? undefined : operation.bodyContentType)
   if (contentType !== undefined) headers['content-type'] = contentType
 
+  const isJson = (operation.contentType ?? 'application/json') === 'application/json'
   const aborted = new AbortController()
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) aborted.abort()
   })
+  // A JSON answer is small and must come whole within the bound; streams are bounded by their idle time only.
+  const timeoutMs = request.server.config.upstreamTimeoutMs
+  const deadline = isJson ? AbortSignal.timeout(timeoutMs) : undefined
   const upstream = {
     method: operation.method as Dispatcher.HttpMethod,
     path: upstreamPath(operation.path, request.params),
@@ -85,7 +96,8 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
     requestId: request.id,
     headers,
     body,
-    signal: aborted.signal,
+    signal: deadline === undefined ? aborted.signal : AbortSignal.any([aborted.signal, deadline]),
+    ...(deadline === undefined ? {} : { deadlineAt: Date.now() + timeoutMs }),
     ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
   }
   const as = options.as ?? 'active'
@@ -98,15 +110,65 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   if (response.statusCode < 200 || response.statusCode >= 300) throw await upstreamProblem(response)
 
   if (asJson) return reply.code(response.statusCode).send(await parquetAsJson(response))
-  for (const name of PASSED_HEADERS) {
-    const value = response.headers[name]
-    if (value !== undefined) reply.header(name, value)
-  }
   if (response.statusCode === 204) {
     discard(response.body)
     return reply.code(204).send()
   }
+  for (const name of PASSED_HEADERS) {
+    const value = response.headers[name]
+    if (value !== undefined) reply.header(name, value)
+  }
+  if (isJson) return reply.code(response.statusCode).send(await wholeJson(response))
+  const type = String(response.headers['content-type'] ?? '')
+  if (!(isParquet ? PARQUET_TYPES : NDJSON_TYPES).test(type)) {
+    discard(response.body)
+    throw malformed(`SweatStack answered ${type || 'without a content type'} where ${operation.contentType} was expected.`)
+  }
   return reply.code(response.statusCode).send(response.body)
+}
+
+/**
+ * A JSON answer, read whole (within MAX_JSON_BYTES) and checked before anything is sent, so a broken
+ * or non-JSON answer from SweatStack is a clear 502 rather than a 200 the frontend cannot parse.
+ * The bytes are passed on as they came: nothing is re-serialized or dropped.
+ */
+async function wholeJson (response: Dispatcher.ResponseData): Promise<Buffer> {
+  const type = String(response.headers['content-type'] ?? '')
+  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+    discard(response.body)
+    throw malformed(`SweatStack answered ${type || 'without a content type'} where JSON was expected.`)
+  }
+  let body: Buffer
+  try {
+    body = await readAtMost(response.body, MAX_JSON_BYTES)
+  } catch (error) {
+    if (error instanceof ProblemError) throw error
+    throw transportProblem(error)
+  }
+  try {
+    JSON.parse(body.toString('utf8'))
+  } catch (error) {
+    throw malformed('SweatStack\'s answer is not valid JSON.', error)
+  }
+  return body
+}
+
+async function readAtMost (body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length
+    if (size > limit) {
+      discard(body)
+      throw malformed(`SweatStack's answer is larger than the ${limit} bytes the BFF accepts.`)
+    }
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks)
+}
+
+function malformed (detail: string, cause?: unknown): ProblemError {
+  return new ProblemError({ status: 502, code: 'upstream_malformed', title: 'SweatStack sent a malformed answer', detail, cause })
 }
 
 async function parquetAsJson (response: Dispatcher.ResponseData) {
@@ -115,27 +177,17 @@ async function parquetAsJson (response: Dispatcher.ResponseData) {
     discard(response.body)
     throw tooLargeForJson(declared)
   }
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of response.body) {
-    size += (chunk as Buffer).length
-    if (size > MAX_PARQUET_FOR_JSON_BYTES) {
-      discard(response.body)
-      throw tooLargeForJson(size)
-    }
-    chunks.push(chunk as Buffer)
+  let file: Buffer
+  try {
+    file = await readAtMost(response.body, MAX_PARQUET_FOR_JSON_BYTES)
+  } catch (error) {
+    if (error instanceof ProblemError && error.code === 'upstream_malformed') throw tooLargeForJson(MAX_PARQUET_FOR_JSON_BYTES)
+    throw transportProblem(error)
   }
-  const file = Buffer.concat(chunks)
   try {
     return await parquetToColumns(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer)
   } catch (error) {
-    throw new ProblemError({
-      status: 502,
-      code: 'upstream_malformed',
-      title: 'SweatStack sent a malformed answer',
-      detail: 'SweatStack\'s Parquet could not be read, so it cannot be converted to JSON. Ask for Parquet (no Accept: application/json) to get it as it is.',
-      cause: error,
-    })
+    throw malformed('SweatStack\'s Parquet could not be read, so it cannot be converted to JSON. Ask for Parquet (no Accept: application/json) to get it as it is.', error)
   }
 }
 

@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool, errors as undiciErrors } from 'undici'
 import type { Dispatcher } from 'undici'
+import { CircuitBreaker } from './circuit-breaker.ts'
 import { ProblemError, sessionExpired } from './problem.ts'
 import type { FieldError } from './problem.ts'
 
@@ -16,6 +18,8 @@ export interface UpstreamRequest {
   signal?: AbortSignal
   /** Overrides the usual bound on the wait between body chunks (long-lived streams). */
   bodyTimeoutMs?: number
+  /** Epoch ms by which the whole call must be done: no retry waits past it. */
+  deadlineAt?: number
 }
 
 export interface TokenResponse {
@@ -33,7 +37,17 @@ export interface ClientOptions {
   connectTimeoutMs: number
   timeoutMs: number
   userAgent: string
+  retries: number
+  circuitBreakerThreshold: number
+  circuitBreakerCooldownMs: number
 }
+
+/** Calls that may be repeated without changing the outcome; POST never is (SweatStack has no idempotency keys). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE'])
+const RETRY_STATUSES = new Set([429, 502, 503, 504])
+const RETRY_BASE_MS = 100
+/** A Retry-After longer than this is passed on to the caller instead of waited out. */
+const RETRY_AFTER_CAP_MS = 2000
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024
 
@@ -43,12 +57,14 @@ export class SweatStackClient {
   readonly #pool: Pool
   readonly #basePath: string
   readonly #options: ClientOptions
+  readonly breaker: CircuitBreaker
 
   constructor (options: ClientOptions) {
     const url = new URL(options.baseUrl)
     this.baseUrl = options.baseUrl
     this.#basePath = url.pathname.replace(/\/$/, '')
     this.#options = options
+    this.breaker = new CircuitBreaker({ failureThreshold: options.circuitBreakerThreshold, cooldownMs: options.circuitBreakerCooldownMs })
     this.#pool = new Pool(url.origin, {
       connections: 128,
       connectTimeout: options.connectTimeoutMs,
@@ -58,24 +74,66 @@ export class SweatStackClient {
     })
   }
 
-  /** Sends a request; transport failures become 503/504 problems, any HTTP status is returned. */
+  /**
+   * Sends a request; transport failures become 503/504 problems, any HTTP status is returned.
+   * Idempotent calls with a replayable body are retried a bounded number of times, with jittered
+   * backoff, after a refused or reset connection, 502/503/504 or 429 (honouring a short Retry-After).
+   * While SweatStack keeps failing, the circuit breaker answers 503 at once.
+   */
   async send (request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+    this.breaker.check()
+    const replayable = request.body === undefined || request.body === null || typeof request.body === 'string' || Buffer.isBuffer(request.body)
+    const attempts = IDEMPOTENT.has(request.method) && replayable ? 1 + this.#options.retries : 1
+    for (let attempt = 1; ; attempt++) {
+      let response: Dispatcher.ResponseData
+      try {
+        response = await this.#sendOnce(request)
+      } catch (error) {
+        const problem = transportProblem(error)
+        if (problem.code === 'client_closed_request') throw problem
+        const wait = backoffMs(attempt)
+        if (attempt < attempts && problem.code === 'upstream_unavailable' && fitsBefore(request.deadlineAt, wait)) {
+          await this.#pause(wait, request.signal)
+          continue
+        }
+        this.breaker.failure()
+        throw problem
+      }
+      if (attempt < attempts && RETRY_STATUSES.has(response.statusCode)) {
+        const wait = retryDelayMs(attempt, response.headers['retry-after'])
+        if (wait !== null && fitsBefore(request.deadlineAt, wait)) {
+          discard(response.body)
+          await this.#pause(wait, request.signal)
+          continue
+        }
+      }
+      if (response.statusCode >= 500) this.breaker.failure()
+      else this.breaker.success()
+      return response
+    }
+  }
+
+  async #pause (ms: number, signal: AbortSignal | undefined): Promise<void> {
+    try {
+      await sleep(ms, undefined, signal === undefined ? undefined : { signal })
+    } catch (error) {
+      throw transportProblem(error)
+    }
+  }
+
+  async #sendOnce (request: UpstreamRequest): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { 'user-agent': this.#options.userAgent, ...request.headers }
     if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`
     if (request.requestId !== undefined) headers['x-request-id'] = request.requestId
     const query = request.query?.toString()
-    try {
-      return await this.#pool.request({
-        method: request.method,
-        path: this.#basePath + request.path + (query ? `?${query}` : ''),
-        headers,
-        body: request.body ?? null,
-        signal: request.signal,
-        ...(request.bodyTimeoutMs === undefined ? {} : { bodyTimeout: request.bodyTimeoutMs }),
-      })
-    } catch (error) {
-      throw transportProblem(error)
-    }
+    return this.#pool.request({
+      method: request.method,
+      path: this.#basePath + request.path + (query ? `?${query}` : ''),
+      headers,
+      body: request.body ?? null,
+      signal: request.signal,
+      ...(request.bodyTimeoutMs === undefined ? {} : { bodyTimeout: request.bodyTimeoutMs }),
+    })
   }
 
   /** Sends a request and parses a 2xx JSON answer; any other status becomes a problem. */
@@ -124,9 +182,33 @@ export class SweatStackClient {
     return Promise.reject(problemFromStatus(response.statusCode, text, response.headers))
   }
 
+  /** Connections to SweatStack and calls in flight or queued, for tests and diagnostics. */
+  poolStats (): { connected: number, running: number, pending: number } {
+    const { connected, running, pending } = this.#pool.stats
+    return { connected, running, pending }
+  }
+
   async close (): Promise<void> {
     await this.#pool.close()
   }
+}
+
+function fitsBefore (deadlineAt: number | undefined, waitMs: number): boolean {
+  return deadlineAt === undefined || Date.now() + waitMs < deadlineAt
+}
+
+/** Exponential backoff with ±25 % jitter: about 100 ms, 200 ms, 400 ms... */
+function backoffMs (attempt: number): number {
+  return RETRY_BASE_MS * 2 ** (attempt - 1) * (0.75 + Math.random() / 2)
+}
+
+/** How long to wait before retrying a retryable status; null when Retry-After asks for longer than we wait. */
+function retryDelayMs (attempt: number, retryAfter: string | string[] | undefined): number | null {
+  if (typeof retryAfter !== 'string') return backoffMs(attempt)
+  const seconds = Number(retryAfter)
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now()
+  if (!Number.isFinite(ms)) return backoffMs(attempt)
+  return ms <= RETRY_AFTER_CAP_MS ? Math.max(0, ms) : null
 }
 
 /** Maps SweatStack's non-2xx answer to the BFF's problem, keeping SweatStack's detail. */
@@ -224,7 +306,7 @@ export function transportProblem (error: unknown): ProblemError {
   if (error instanceof ProblemError) return error
   const code = (error as { code?: string })?.code
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (error as Error)?.name === 'TimeoutError') {
     return new ProblemError({
       status: 504,
       code: 'upstream_timeout',

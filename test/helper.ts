@@ -1,4 +1,5 @@
 // Test support: the sandbox on 127.0.0.1:0, the BFF built against it, a cookie-keeping browser, and sign-in.
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
@@ -20,42 +21,74 @@ export const coach = sandboxUsers.find(user => user.role === 'coach')!
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
-export interface Stack {
-  app: FastifyInstance
+export interface Stack extends Bff {
   sandbox: StartedSandbox
-  config: Config
-  sessionKey: string
-  /** Every log line the BFF wrote, as text. */
-  logs: string[]
 }
 
 export function makeSessionKey (): string {
   return randomBytes(32).toString('base64url')
 }
 
-/** Starts the sandbox and builds the BFF against it; both are closed when the test ends. */
-export async function startStack (t: Teardown, options: { env?: Record<string, string>, sandbox?: SandboxOptions } = {}): Promise<Stack> {
-  const sandbox = await startSandbox(options.sandbox)
+export interface Bff {
+  app: FastifyInstance
+  config: Config
+  sessionKey: string
+  /** Every log line the BFF wrote, as text. */
+  logs: string[]
+}
+
+/** Builds the BFF against a SweatStack at `sweatstackUrl`; it is closed when the test ends. */
+export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<string, string> = {}): Promise<Bff> {
   const sessionKey = makeSessionKey()
   const config = loadConfig({
     SWEATSTACK_CLIENT_ID: 'sandbox-client',
     SWEATSTACK_CLIENT_SECRET: 'sandbox-secret',
     SWEATSTACK_SESSION_SECRET: sessionKey,
-    SWEATSTACK_URL: sandbox.url,
+    SWEATSTACK_URL: sweatstackUrl,
     APP_URL,
     FRONTEND_ORIGINS: FRONTEND,
     LOG_LEVEL: 'debug',
-    ...options.env,
+    // Tests share two cores with each other; the load-shedding test turns it on for itself.
+    LOAD_SHEDDING_EVENT_LOOP_DELAY_MS: '0',
+    ...env,
   })
   const logs: string[] = []
   const sink = new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })
   const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink) })
   await app.ready()
-  t.teardown(async () => {
-    await app.close()
-    await sandbox.close()
+  t.teardown(() => app.close())
+  return { app, config, sessionKey, logs }
+}
+
+/** Starts the sandbox and builds the BFF against it; both are closed when the test ends. */
+export async function startStack (t: Teardown, options: { env?: Record<string, string>, sandbox?: SandboxOptions } = {}): Promise<Stack> {
+  const sandbox = await startSandbox(options.sandbox)
+  t.teardown(() => sandbox.close())
+  const bff = await buildBff(t, sandbox.url, options.env)
+  return { ...bff, sandbox }
+}
+
+/** The sandbox in a process of its own (for measuring the BFF's memory alone), driven over its control API. */
+export async function startSandboxProcess (t: Teardown): Promise<{ url: string, control: (method: string, path: string, body?: unknown) => Promise<unknown> }> {
+  const child = spawn(process.execPath, ['sandbox/server.ts'], { env: { ...process.env, SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] })
+  t.teardown(() => { child.kill('SIGTERM') })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the sandbox process did not start within 10 s')), 10_000)
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /listening on (http:\/\/[\d.:]+)/.exec(String(chunk))
+      if (match !== null) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    })
+    child.once('exit', code => reject(new Error(`the sandbox process exited with ${code}`)))
   })
-  return { app, sandbox, config, sessionKey, logs }
+  const control = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(url + path, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) })
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`)
+    return response.status === 204 ? undefined : response.json()
+  }
+  return { url, control }
 }
 
 interface StoredCookie { value: string, path: string }
