@@ -55,7 +55,7 @@ export async function fetchDisplayName (request: FastifyRequest, identity: Sessi
 /** Who is signed in, and tokens that are always fresh when a route needs one. */
 export default fp(async function auth (fastify) {
   const { config } = fastify
-  const refresher = new TokenRefresher((refreshToken, requestId) => fastify.sweatstack.refresh(refreshToken, requestId))
+  const refresher = new TokenRefresher((refreshToken, requestId) => fastify.sweatstack.refresh(refreshToken, requestId), fastify.sharedState, config.sessionKeys[0]!)
 
   // Rewriting the cookie on every request would cost a Set-Cookie each time; a coarse "last seen" is enough.
   const touchIntervalSeconds = Math.min(300, Math.floor(config.sessionIdleTimeoutSeconds / 10))
@@ -118,4 +118,4 @@ export default fp(async function auth (fastify) {
       detail: `SweatStack no longer lets you act for athlete ${athlete} (${reason}); you are back to your own data.`,
     })
   }
-}, { name: 'auth', dependencies: ['session', 'sweatstack-client'] })
+}, { name: 'auth', dependencies: ['session', 'sweatstack-client', 'shared-state'] })

@@ -3,7 +3,7 @@ import { ProblemError } from '../src/problem.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** `origin`: a form post is allowed without `X-CSRF` when its Origin is allowed (sign-out forms). */
+    /** `origin`: an allowed Origin stands in for `X-CSRF` (sign-out form posts, EventSource, which cannot send headers). */
     csrf?: 'origin'
   }
 }
@@ -36,7 +36,7 @@ export default fp(async function csrf (fastify) {
       })
     }
     if (request.headers['x-csrf'] === '1') return
-    if (request.routeOptions.config.csrf === 'origin' && origin !== undefined) return
+    if (request.routeOptions.config.csrf === 'origin' && origin !== undefined && allowedOrigins.has(origin)) return
     throw new ProblemError({
       status: 403,
       code: 'csrf_header_missing',

@@ -25,15 +25,19 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       description: '`sweatstack` is `failing` while the circuit breaker is open; the replica stays ready, since every replica shares that fate.',
       security: [],
       response: {
-        200: Type.Object({ status: Type.Literal('ready'), sweatstack: Type.Union([Type.Literal('ok'), Type.Literal('failing')]) }),
+        200: Type.Object({
+          status: Type.Literal('ready'),
+          sweatstack: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
+          sharedState: Type.Union([Type.Literal('memory'), Type.Literal('redis'), Type.Literal('redis-unavailable')], { description: '`redis-unavailable`: REDIS_URL is set but Redis does not answer; this replica serves on with in-process state.' }),
+        }),
         ...problemResponses(503),
       },
     },
   }, async () => {
-    if (fastify.isUnderPressure?.() === true) {
+    if (fastify.isUnderPressure?.() === true && Number.isFinite(fastify.memoryUsage?.().eventLoopDelay ?? 0)) {
       throw new ProblemError({ status: 503, code: 'overloaded', title: 'Server busy', detail: 'This replica is overloaded.', headers: { 'retry-after': '5' } })
     }
-    return { status: 'ready' as const, sweatstack: fastify.sweatstack.breaker.isOpen ? 'failing' as const : 'ok' as const }
+    return { status: 'ready' as const, sweatstack: fastify.sweatstack.breaker.isOpen ? 'failing' as const : 'ok' as const, sharedState: fastify.sharedState.status() }
   })
 }
 

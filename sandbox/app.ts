@@ -4,6 +4,7 @@ import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import { installContractSchemas } from './contract.ts'
 import { createControl } from './control.ts'
+import { WebhookSender } from './webhooks.ts'
 import type { SandboxControl } from './control.ts'
 import { installErrorHandlers } from './errors.ts'
 import { applyFault, takeFault } from './faults.ts'
@@ -50,7 +51,7 @@ export function sandboxControl (app: FastifyInstance): SandboxControl {
 export async function buildSandbox (options: SandboxOptions = {}): Promise<FastifyInstance> {
   const resolved = resolveOptions(options)
   const state = await createState(resolved)
-  const control = createControl(state)
+  const control = createControl(state, new WebhookSender(state, options.webhooks ?? null))
 
   const app = Fastify({
     logger: options.logger ?? false,

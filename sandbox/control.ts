@@ -1,4 +1,5 @@
 import type { Fault } from './faults.ts'
+import type { WebhookEvent, WebhookSender, WebhookTarget } from './webhooks.ts'
 import type { ActivityDetails, SourceResponse } from './models.ts'
 import { addActivity, parseNewActivity } from './new-activity.ts'
 import type { NewActivityInput } from './new-activity.ts'
@@ -39,6 +40,10 @@ export interface SandboxControl {
   /** Creates an activity (e.g. a 3-hour 1 Hz one with 8 metrics); throws a TypeError on invalid input. */
   createActivity: (input: NewActivityInput) => ActivityDetails
   directory: () => SandboxDirectory
+  /** Where signed webhooks go (null: nowhere), like an app's webhook endpoint and secret at SweatStack. */
+  setWebhooks: (target: WebhookTarget | null) => void
+  /** Sends one signed webhook now; resolves true once the receiver answered 2xx. */
+  sendWebhook: (event: WebhookEvent) => Promise<boolean>
   /** Uploaded sources, oldest first, optionally of one user. */
   sources: (userId?: string) => SourceResponse[]
 }
@@ -57,8 +62,10 @@ export function isValidConfigValue (key: keyof SandboxConfig, value: unknown): b
   return configChecks[key](value)
 }
 
-export function createControl (state: SandboxState): SandboxControl {
+export function createControl (state: SandboxState, webhooks: WebhookSender): SandboxControl {
   return {
+    setWebhooks: (target) => webhooks.setTarget(target),
+    sendWebhook: (event) => webhooks.send(event),
     users: () => sandboxUsers.map(({ id, name, role, email }) => ({ id, name, role, email })),
     stats: () => structuredClone(state.stats),
     reset () {

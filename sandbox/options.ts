@@ -14,6 +14,8 @@ export interface SandboxOptions {
   now?: () => number
   /** How long an uploaded source stays `processing` (default 200 ms). */
   uploadProcessingDelayMs?: number
+  /** Where to send signed webhooks; none when absent. */
+  webhooks?: { url: string, secret: string }
   /** Pause between backfill-status lines (default 1000 ms). */
   backfillIntervalMs?: number
   /** Backfill-status lines before the stream closes (default 5; it also closes after 60 s). */

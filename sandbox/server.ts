@@ -31,6 +31,7 @@ const sandbox = await startSandbox({
   accessTokenTtlSeconds: integerFromEnv('SANDBOX_TOKEN_TTL', 900, 1),
   rotateRefreshTokens: booleanFromEnv('SANDBOX_ROTATE_REFRESH_TOKENS', false),
   uploadProcessingDelayMs: integerFromEnv('SANDBOX_UPLOAD_DELAY_MS', 200, 0),
+  ...(process.env.SANDBOX_WEBHOOK_URL && process.env.SANDBOX_WEBHOOK_SECRET ? { webhooks: { url: process.env.SANDBOX_WEBHOOK_URL, secret: process.env.SANDBOX_WEBHOOK_SECRET } } : {}),
   backfillIntervalMs: integerFromEnv('SANDBOX_BACKFILL_INTERVAL_MS', 1000, 0),
   backfillUpdates: integerFromEnv('SANDBOX_BACKFILL_UPDATES', 5, 1),
   logger: {

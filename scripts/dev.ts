@@ -2,6 +2,7 @@
 // SweatStack, the BFF and the example frontend, each on its own origin, in this one process.
 import { startFrontend } from '../examples/frontend/server.ts'
 import { startSandbox } from '../sandbox/start.ts'
+import { SANDBOX_WEBHOOK_SECRET } from '../src/config.ts'
 import { configFromEnvironment, startServer } from '../src/server.ts'
 
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8001)
@@ -15,6 +16,8 @@ if (!config.sandbox) {
   // Browsers and this process both reach the sandbox at the same URL.
   const sweatstackUrl = process.env.SWEATSTACK_URL ?? `http://localhost:${SANDBOX_PORT}`
   const host = process.env.HOST ?? 'localhost'
+  // The sandbox sends its signed webhooks to the BFF, which passes them to browsers as live events.
+  sandbox.sandbox.setWebhooks({ url: `${config.appUrl}/webhooks/sweatstack`, secret: SANDBOX_WEBHOOK_SECRET })
   const frontend = await startFrontend({ port: FRONTEND_PORT, host: 'localhost', bffUrl: config.appUrl })
   await startServer({ ...config, sweatstackUrl, host }, async () => {
     frontend.server.close()

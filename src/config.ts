@@ -40,11 +40,19 @@ export interface Config {
   circuitBreakerCooldownMs: number
   /** Shed load (503) when the event loop lags this much; 0 turns it off. */
   loadSheddingEventLoopDelayMs: number
+  /** Shared state for several replicas; unset: in-process. */
+  redisUrl: string | undefined
+  /** Newest first; unset: the webhook route answers 404. */
+  webhookSecrets: string[]
+  sseHeartbeatSeconds: number
+  /** How far back a reconnecting event stream is replayed (Last-Event-ID). */
+  eventReplaySeconds: number
 }
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client'
 export const SANDBOX_CLIENT_SECRET = 'sandbox-secret'
 export const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8001'
+export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_only_not_a_secret'
 export const SWEATSTACK_DEFAULT_URL = 'https://app.sweatstack.no'
 
 const MAKE_KEY_COMMAND = 'node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))"'
@@ -98,7 +106,8 @@ export function loadConfig (env: Env = process.env): Config {
     sessionKeys = parseSessionKeys(secret, problems)
   }
 
-  const scopes = (read('SWEATSTACK_SCOPES') ?? 'data:read profile').split(/[\s,]+/).filter(Boolean)
+  // The sandbox grants writes too, so every screen of the example frontend works out of the box.
+  const scopes = (read('SWEATSTACK_SCOPES') ?? (sandbox ? 'data:read data:write profile' : 'data:read profile')).split(/[\s,]+/).filter(Boolean)
   const knownScopes = ['data:read', 'data:write', 'profile', 'openid', 'offline_access']
   for (const scope of scopes) {
     if (!knownScopes.includes(scope)) problems.push(`SWEATSTACK_SCOPES: "${scope}" is not a SweatStack scope; use a space-separated list of ${knownScopes.join(', ')}.`)
@@ -133,6 +142,13 @@ export function loadConfig (env: Env = process.env): Config {
   const circuitBreakerCooldownMs = parseInteger(read('CIRCUIT_BREAKER_COOLDOWN_MS') ?? '5000', 'CIRCUIT_BREAKER_COOLDOWN_MS', 100, 600_000, problems)
   const loadSheddingEventLoopDelayMs = parseInteger(read('LOAD_SHEDDING_EVENT_LOOP_DELAY_MS') ?? '1000', 'LOAD_SHEDDING_EVENT_LOOP_DELAY_MS', 0, 60_000, problems)
 
+  const redisUrl = read('REDIS_URL')
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push(`REDIS_URL: "${redisUrl.replace(/\/\/[^@]*@/, '//***@')}" is not a redis:// or rediss:// URL.`)
+  const webhookSecrets = (read('SWEATSTACK_WEBHOOK_SECRETS') ?? (sandbox ? SANDBOX_WEBHOOK_SECRET : '')).split(',').map(secret => secret.trim()).filter(Boolean)
+  if (webhookSecrets.some(secret => secret.length < 16)) problems.push('SWEATSTACK_WEBHOOK_SECRETS: each secret must be the one SweatStack shows for your app (whsec_..., at least 16 characters).')
+  const sseHeartbeatSeconds = parseInteger(read('SSE_HEARTBEAT_SECONDS') ?? '15', 'SSE_HEARTBEAT_SECONDS', 1, 300, problems)
+  const eventReplaySeconds = parseInteger(read('EVENT_REPLAY_SECONDS') ?? '300', 'EVENT_REPLAY_SECONDS', 0, 3600, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
 
   const appUrlObject = new URL(appUrl)
@@ -163,6 +179,10 @@ export function loadConfig (env: Env = process.env): Config {
     circuitBreakerThreshold,
     circuitBreakerCooldownMs,
     loadSheddingEventLoopDelayMs,
+    redisUrl,
+    webhookSecrets,
+    sseHeartbeatSeconds,
+    eventReplaySeconds,
   }
 }
 

@@ -1,46 +1,92 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ProblemError } from './problem.ts'
+import type { SharedState } from './shared-state.ts'
 import type { TokenResponse } from './sweatstack-client.ts'
 
 type RefreshFn = (refreshToken: string, requestId?: string) => Promise<TokenResponse>
 
+/** How long a refresh may hold the lock: the token call's own bound is well inside it. */
+const LOCK_MS = 15_000
+const POLL_MS = 25
+
 /**
- * One refresh per refresh token at a time: requests that arrive together share one call to
- * SweatStack. The answer is kept briefly so that a request still carrying the old cookie (it left
- * the browser before the new one arrived) gets the same new tokens instead of a second refresh,
- * which matters when SweatStack rotates refresh tokens and rejects the old one.
+ * One refresh per refresh token at a time, across every request of every replica (the oauth2-proxy
+ * pattern): requests on this replica share one call; other replicas wait for the lock holder and pick
+ * up its answer from the shared record instead of refreshing again. The answer is kept briefly, so a
+ * request still carrying the old cookie (it left the browser before the new one arrived) gets the same
+ * new tokens, which matters when SweatStack rotates refresh tokens and rejects the old one. Tokens in
+ * the shared record are encrypted (AES-256-GCM, a key derived from the session key).
  */
 export class TokenRefresher {
   readonly #refresh: RefreshFn
+  readonly #state: SharedState
+  readonly #key: Buffer
   readonly #rememberMs: number
   readonly #inFlight = new Map<string, Promise<TokenResponse>>()
-  readonly #recent = new Map<string, { tokens: TokenResponse, at: number }>()
 
-  constructor (refresh: RefreshFn, rememberMs = 30_000) {
+  constructor (refresh: RefreshFn, state: SharedState, sessionKey: Buffer, rememberMs = 30_000) {
     this.#refresh = refresh
+    this.#state = state
+    this.#key = Buffer.from(hkdfSync('sha256', sessionKey, Buffer.alloc(0), 'sweatstack-bff shared refresh record', 32))
     this.#rememberMs = rememberMs
   }
 
   async refresh (refreshToken: string, requestId?: string): Promise<TokenResponse> {
-    const now = Date.now()
-    const recent = this.#recent.get(refreshToken)
-    if (recent !== undefined && now - recent.at < this.#rememberMs) return recent.tokens
-
-    let pending = this.#inFlight.get(refreshToken)
+    const id = createHash('sha256').update(refreshToken).digest('base64url')
+    let pending = this.#inFlight.get(id)
     if (pending === undefined) {
-      pending = this.#refresh(refreshToken, requestId)
-        .then(tokens => {
-          this.#forgetOld(Date.now())
-          this.#recent.set(refreshToken, { tokens, at: Date.now() })
-          return tokens
-        })
-        .finally(() => this.#inFlight.delete(refreshToken))
-      this.#inFlight.set(refreshToken, pending)
+      pending = this.#coordinated(id, refreshToken, requestId).finally(() => this.#inFlight.delete(id))
+      this.#inFlight.set(id, pending)
     }
     return pending
   }
 
-  #forgetOld (now: number): void {
-    for (const [key, entry] of this.#recent) {
-      if (now - entry.at >= this.#rememberMs) this.#recent.delete(key)
+  async #coordinated (id: string, refreshToken: string, requestId?: string): Promise<TokenResponse> {
+    const waitUntil = Date.now() + LOCK_MS
+    for (;;) {
+      const recent = await this.#recent(id)
+      if (recent !== null) return recent
+      if (await this.#state.lock(id, LOCK_MS)) {
+        try {
+          // The previous holder may have finished between our look and our lock.
+          const justDone = await this.#recent(id)
+          if (justDone !== null) return justDone
+          const tokens = await this.#refresh(refreshToken, requestId)
+          await this.#state.set(`refresh:${id}`, this.#seal(tokens), this.#rememberMs)
+          return tokens
+        } finally {
+          await this.#state.unlock(id)
+        }
+      }
+      if (Date.now() > waitUntil) {
+        throw new ProblemError({ status: 503, code: 'upstream_unavailable', title: 'Refresh still in progress', detail: 'Another request is still refreshing this session\'s tokens; try again shortly.', headers: { 'retry-after': '2' } })
+      }
+      await sleep(POLL_MS)
+    }
+  }
+
+  async #recent (id: string): Promise<TokenResponse | null> {
+    const sealed = await this.#state.get(`refresh:${id}`)
+    return sealed === null ? null : this.#unseal(sealed)
+  }
+
+  #seal (tokens: TokenResponse): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.#key, iv)
+    const body = Buffer.concat([cipher.update(JSON.stringify(tokens), 'utf8'), cipher.final()])
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')
+  }
+
+  /** Null when the record was sealed with another key (during a key rotation): refresh instead. */
+  #unseal (sealed: string): TokenResponse | null {
+    try {
+      const raw = Buffer.from(sealed, 'base64')
+      const decipher = createDecipheriv('aes-256-gcm', this.#key, raw.subarray(0, 12))
+      decipher.setAuthTag(raw.subarray(12, 28))
+      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as TokenResponse
+    } catch {
+      return null
     }
   }
 }

@@ -20,7 +20,8 @@ t.test('no credentials: sandbox mode, with a made-up session key', async t => {
   t.equal(config.sweatstackUrl, 'http://127.0.0.1:8001')
   t.equal(config.sessionKeyIsEphemeral, true)
   t.equal(config.sessionKeys[0]?.length, 32)
-  t.same(config.scopes, ['data:read', 'profile'])
+  t.same(config.scopes, ['data:read', 'data:write', 'profile'], 'the sandbox grants writes, so every screen works')
+  t.same(config.webhookSecrets.length, 1, 'and sends webhooks with a known sandbox secret')
   t.same(config.frontendOrigins, ['http://localhost:5173'])
   t.equal(config.appUrl, 'http://localhost:8000')
   t.equal(config.port, 8000)
@@ -32,6 +33,8 @@ t.test('credentials: the real SweatStack by default', async t => {
   t.equal(config.sandbox, false)
   t.equal(config.sweatstackUrl, 'https://app.sweatstack.no')
   t.equal(config.clientId, 'id')
+  t.same(config.scopes, ['data:read', 'profile'])
+  t.same(config.webhookSecrets, [], 'no webhook route unless secrets are set')
 })
 
 t.test('a Fernet key (url-safe base64, as SweatStack\'s docs make) and a rotation list are accepted', async t => {

@@ -1,6 +1,9 @@
 // Test support: the sandbox on 127.0.0.1:0, the BFF built against it, a cookie-keeping browser, and sign-in.
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pino from 'pino'
@@ -141,4 +144,50 @@ export async function signIn (browser: Browser, userId = athlete.id, next = `${F
   if (login.statusCode !== 302) throw new Error(`login answered ${login.statusCode}`)
   const callback = await approveAtSandbox(login.headers.location as string, userId)
   return browser.request({ method: 'GET', url: callback.pathname + callback.search })
+}
+
+/** Whether a tool the tests need is here; under CI=true a missing one fails the run instead of skipping. */
+export function requireTool (t: { fail: (message: string) => void, comment: (message: string) => void }, path: string, what: string): boolean {
+  if (existsSync(path)) return true
+  if (process.env.CI === 'true') {
+    t.fail(`${what} (${path}) is missing: .ci/run installs it; CI must not skip these tests`)
+  } else {
+    const banner = `!!! SKIPPED: ${what} is not installed (${path}); these tests did not run. apt-get install it to run them.`
+    t.comment(banner)
+    console.error(banner)
+  }
+  return false
+}
+
+/** A real redis-server on a free loopback port, stopped when the test ends. */
+export async function startRedis (t: Teardown): Promise<{ url: string, stop: () => Promise<void> }> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  let stopped = false
+  const stop = async () => {
+    if (stopped) return
+    stopped = true
+    child.kill('SIGKILL')
+    await new Promise(resolve => child.once('exit', resolve))
+  }
+  t.teardown(stop)
+  const until = Date.now() + 10_000
+  for (;;) {
+    const ready = await new Promise<boolean>(resolve => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'))
+      socket.once('data', data => { socket.destroy(); resolve(String(data).startsWith('+PONG')) })
+      socket.once('error', () => resolve(false))
+    })
+    if (ready) break
+    if (Date.now() > until) throw new Error('redis-server did not start within 10 s')
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop }
 }

