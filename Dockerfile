@@ -105,4 +105,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 \
 # finishes the requests in flight and exits 0, or exits 1 if that takes more than 8 s. Node is
 # PID 1 and handles the signal itself, so no init process is needed.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/server.js"]
+CMD ["node", "dist/src/main.js"]

@@ -16,6 +16,8 @@ export default fp(async function loadShedding (fastify) {
     retryAfter: 5,
     pressureHandler: (request, _reply, type, value) => {
       if (request.url === '/health' || request.url === '/ready') return
+      // A sampling window without any delay sample reads as an infinite delay: no data, not overload.
+      if (typeof value === 'number' && !Number.isFinite(value)) return
       request.log.warn({ type, value }, 'shedding load')
       throw new ProblemError({
         status: 503,

@@ -58,6 +58,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   else serverOptions.logger = options.logger ?? loggerOptions(config.logLevel)
   const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>()
 
+  // Every answer with a body is either SweatStack's bytes, a problem string, or a small object built
+  // field by field (/auth/sweatstack/user, /health): JSON.stringify serves them all, and building
+  // fast-json-stringify serializers for the large documented response schemas would dominate start-up.
+  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data))
   app.decorate('config', config)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)

@@ -50,7 +50,3 @@ export async function startServer (config: Config, alsoClose?: () => Promise<voi
   }
   return app
 }
-
-if (import.meta.main) {
-  await startServer(configFromEnvironment())
-}
