@@ -1,5 +1,7 @@
 import { Type } from 'typebox'
-import { Nullable } from './common.ts'
+import type { TSchema } from 'typebox'
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const SessionInfo = Type.Object({
   userId: Type.String({ description: 'The signed-in SweatStack user.' }),
