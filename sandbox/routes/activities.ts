@@ -2,20 +2,16 @@ import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../bearer.ts'
 import { sendDetail, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
-import { queryValue, queryValues, readDate, readInteger } from '../query.ts'
+import { queryValue } from '../query.ts'
 import type { Query } from '../query.ts'
 import { sportMatches, validateSports } from '../sports.ts'
 import type { SandboxState } from '../state.ts'
 import { DAY_MS } from '../time.ts'
 import { activitiesOf, activitySummaryView, activityView } from '../views.ts'
+import { readListQuery } from '../list-query.ts'
 
 /** The largest page `limit` accepts; the SDK pages activities by 100. */
 export const maxActivitiesLimit = 100
-
-/** `sport` repeated, plus the deprecated `sports` (repeated or comma-joined) that the server still accepts. */
-function sportFilters (query: Query): string[] {
-  return [...queryValues(query, 'sport'), ...queryValues(query, 'sports').flatMap((value) => value.split(','))].filter(Boolean)
-}
 
 export function registerActivityRoutes (app: FastifyInstance, state: SandboxState): void {
   app.get('/api/v1/activities/', async (request, reply) => {
@@ -23,13 +19,7 @@ export function registerActivityRoutes (app: FastifyInstance, state: SandboxStat
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const start = readDate(query, 'start', issues)
-    const end = readDate(query, 'end', issues)
-    const sports = sportFilters(query)
-    validateSports(sports, 'sport', issues)
-    const tags = queryValues(query, 'tags')
-    const limit = readInteger(query, 'limit', { fallback: 50, min: 1, max: maxActivitiesLimit }, issues)
-    const offset = readInteger(query, 'offset', { fallback: 0, min: 0 }, issues)
+    const { start, end, sports, tags, limit, offset } = readListQuery(query, issues, { fallback: 50, max: maxActivitiesLimit })
     if (issues.length > 0) return sendValidationError(reply, issues)
 
     const matching = activitiesOf(state, caller.user.id).filter((activity) => {

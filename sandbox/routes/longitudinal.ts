@@ -9,22 +9,15 @@ import type { ColumnBatch, ColumnSpec } from '../parquet.ts'
 import { missingQuery, queryValue, queryValues, readChoice, readDate, readInteger } from '../query.ts'
 import type { Query } from '../query.ts'
 import { homeOf } from '../seed.ts'
-import { sportMatches, validateSports } from '../sports.ts'
+import { sportMatches } from '../sports.ts'
 import type { SandboxState } from '../state.ts'
 import { DAY_MS, parseDate } from '../time.ts'
 import { activitySeries, metricSeries } from '../timeseries.ts'
 import { activitiesOf } from '../views.ts'
 import { curveMetrics, defaultCurveMetric, metricColumns, readMetric, readMetrics, sendParquet } from './activity-data.ts'
+import { readSportFilter } from '../list-query.ts'
 
 const maxAfterValues = 5
-
-/** `sport` repeated (required), plus the deprecated `sports` (repeated or comma-joined). */
-function readSports (query: Query, issues: ValidationIssue[]): string[] {
-  const sports = [...queryValues(query, 'sport'), ...queryValues(query, 'sports').flatMap((value) => value.split(','))].filter(Boolean)
-  if (sports.length === 0) issues.push(missingQuery('sport'))
-  validateSports(sports, 'sport', issues)
-  return sports
-}
 
 interface Range { startMs: number, endMs: number }
 
@@ -55,7 +48,7 @@ export function registerLongitudinalRoutes (app: FastifyInstance, state: Sandbox
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const sports = readSports(query, issues)
+    const sports = readSportFilter(query, issues, true)
     const range = readRange(state, query, issues, true)
     const metrics = readMetrics(query, issues) ?? ['duration', 'power', 'heart_rate', 'speed']
     // Segmentation is validated and then ignored: longitudinal data stays 1 Hz in the sandbox.
@@ -83,7 +76,7 @@ export function registerLongitudinalRoutes (app: FastifyInstance, state: Sandbox
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const sports = readSports(query, issues)
+    const sports = readSportFilter(query, issues, true)
     const metric = readChoice(query, 'metric', curveMetrics, issues) ?? 'power'
     const range = readRange(state, query, issues, false)
     const durations = readDurations(queryValue(query, 'durations'), issues)
@@ -143,7 +136,7 @@ export function registerLongitudinalRoutes (app: FastifyInstance, state: Sandbox
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const sports = readSports(query, issues)
+    const sports = readSportFilter(query, issues, true)
     const requested = readMetric(query, 'metric', issues)
     const range = readRange(state, query, issues, false)
     if (issues.length > 0) return sendValidationError(reply, issues)

@@ -7,7 +7,7 @@ import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
 import type { JsonObject } from '../models.ts'
 import { createRandom } from '../prng.ts'
-import { queryValue, queryValues, readChoice, readDate, readInteger } from '../query.ts'
+import { queryValue, readChoice } from '../query.ts'
 import type { Query } from '../query.ts'
 import type { TestRecord } from '../records.ts'
 import { sportMatches } from '../sports.ts'
@@ -15,7 +15,7 @@ import type { SandboxState } from '../state.ts'
 import { DAY_MS, parseAwareDateTime } from '../time.ts'
 import { ulid } from '../ulid.ts'
 import { insertNewestFirst, testDetailsView, testSummaryView, testsOf, tracesOf } from '../views.ts'
-import { listSports } from './traces.ts'
+import { readListQuery } from '../list-query.ts'
 
 /** The server's maximum page size for tests. */
 export const maxTestsLimit = 50
@@ -56,13 +56,8 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const start = readDate(query, 'start', issues)
-    const end = readDate(query, 'end', issues)
-    const sports = listSports(query, issues)
-    const tags = queryValues(query, 'tags')
+    const { start, end, sports, tags, limit, offset } = readListQuery(query, issues, { fallback: maxTestsLimit, max: maxTestsLimit })
     const createdBy = queryValue(query, 'created_by')
-    const limit = readInteger(query, 'limit', { fallback: maxTestsLimit, min: 1, max: maxTestsLimit }, issues)
-    const offset = readInteger(query, 'offset', { fallback: 0, min: 0 }, issues)
     if (issues.length > 0) return sendValidationError(reply, issues)
     const viewer = { userId: caller.user.id, clientId: caller.clientId }
     return testsOf(state, caller.user.id)

@@ -5,14 +5,14 @@ import { contractBody } from '../contract.ts'
 import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
 import { createRandom } from '../prng.ts'
-import { queryValues, readDate, readInteger } from '../query.ts'
 import type { Query } from '../query.ts'
 import type { TraceRecord } from '../records.ts'
-import { sportMatches, validateSports } from '../sports.ts'
+import { sportMatches } from '../sports.ts'
 import type { SandboxState } from '../state.ts'
 import { DAY_MS, parseAwareDateTime } from '../time.ts'
 import { ulid } from '../ulid.ts'
 import { insertNewestFirst, testsOf, traceView, tracesOf } from '../views.ts'
+import { readListQuery } from '../list-query.ts'
 
 /** The largest page of traces (upstream maximum unknown; the SDK pages by 100). */
 export const maxTracesLimit = 1000
@@ -50,13 +50,6 @@ export function traceFields (body: TraceBody, issues: ValidationIssue[]): Omit<T
   }
 }
 
-/** `sport` repeated plus the deprecated `sports`. */
-export function listSports (query: Query, issues: ValidationIssue[]): string[] {
-  const sports = [...queryValues(query, 'sport'), ...queryValues(query, 'sports').flatMap((value) => value.split(','))].filter(Boolean)
-  validateSports(sports, 'sport', issues)
-  return sports
-}
-
 export function registerTraceRoutes (app: FastifyInstance, state: SandboxState): void {
   const random = createRandom(randomInt(2 ** 32))
 
@@ -65,12 +58,7 @@ export function registerTraceRoutes (app: FastifyInstance, state: SandboxState):
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const start = readDate(query, 'start', issues)
-    const end = readDate(query, 'end', issues)
-    const sports = listSports(query, issues)
-    const tags = queryValues(query, 'tags')
-    const limit = readInteger(query, 'limit', { fallback: 50, min: 1, max: maxTracesLimit }, issues)
-    const offset = readInteger(query, 'offset', { fallback: 0, min: 0 }, issues)
+    const { start, end, sports, tags, limit, offset } = readListQuery(query, issues, { fallback: 50, max: maxTracesLimit })
     if (issues.length > 0) return sendValidationError(reply, issues)
     const viewer = { userId: caller.user.id, clientId: caller.clientId }
     return tracesOf(state, caller.user.id)
