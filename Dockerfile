@@ -44,7 +44,7 @@ COPY src ./src
 COPY plugins ./plugins
 COPY routes ./routes
 COPY sandbox ./sandbox
-COPY scripts/write-openapi.ts ./scripts/write-openapi.ts
+COPY scripts/write-openapi.ts scripts/write-or-check.ts ./scripts/
 # openapi/: SweatStack's contract (sweatstack.json, read at run time) and this server's document
 # (bff.json), which `npm run openapi` writes afresh from the routes just built.
 COPY openapi ./openapi

@@ -1,7 +1,8 @@
 // Generates clients/bff-client/schema.d.ts (openapi-typescript) from openapi/bff.json, the BFF's own
 // OpenAPI document, for the typed frontend client in clients/bff-client/index.ts.
 // With --check, fails when the checked-in file is out of date. Run: npm run client
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { writeOrCheck } from './write-or-check.ts'
 import path from 'node:path'
 import openapiTS, { COMMENT_HEADER, astToString } from 'openapi-typescript'
 import type { OpenAPI3 } from 'openapi-typescript'
@@ -18,16 +19,4 @@ export async function generate (): Promise<string> {
   return '/* eslint-disable */\n' + COMMENT_HEADER.replace(' */', ' * Source: openapi/bff.json. Regenerate with `npm run client`.\n */') + astToString(ast)
 }
 
-const generated = await generate()
-const relative = path.relative(root, outputFile)
-if (process.argv.includes('--check')) {
-  const current = await readFile(outputFile, 'utf8').catch(() => '')
-  if (current !== generated) {
-    console.error(`${relative} is out of date with openapi/bff.json: run \`npm run client\` and commit the result.`)
-    process.exit(1)
-  }
-  console.log(`${relative} is up to date.`)
-} else {
-  await writeFile(outputFile, generated)
-  console.log(`wrote ${relative}`)
-}
+await writeOrCheck(outputFile, await generate(), 'openapi/bff.json', 'client')

@@ -1,6 +1,7 @@
 // Generates src/schemas/sweatstack.generated.ts (TypeBox) from openapi/sweatstack.json, the contract.
 // With --check, fails when the generated file is out of date. Run: npm run schemas
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
+import { writeOrCheck } from './write-or-check.ts'
 import path from 'node:path'
 
 type Json = Record<string, unknown>
@@ -149,16 +150,5 @@ function cyclicComponents (schemas: Record<string, Json>): Set<string> {
 }
 
 if (import.meta.main) {
-  const generated = await generate()
-  if (process.argv.includes('--check')) {
-    const current = await readFile(outputFile, 'utf8').catch(() => '')
-    if (current !== generated) {
-      console.error('src/schemas/sweatstack.generated.ts is out of date with openapi/sweatstack.json: run `npm run schemas` and commit the result.')
-      process.exit(1)
-    }
-    console.log('src/schemas/sweatstack.generated.ts is up to date')
-  } else {
-    await writeFile(outputFile, generated)
-    console.log(`wrote ${path.relative(process.cwd(), outputFile)}`)
-  }
+  await writeOrCheck(outputFile, await generate(), 'openapi/sweatstack.json', 'schemas')
 }
