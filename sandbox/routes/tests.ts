@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { authenticate, callerOf, requireCaller } from '../bearer.ts'
 import type { Caller } from '../bearer.ts'
 import { contractBody } from '../contract.ts'
@@ -43,9 +43,23 @@ function testFields (body: TestBody, issues: ValidationIssue[], defaultEnd: bool
   return { title: body.title ?? null, sport: body.sport, startMs: startMs ?? 0, endMs, results: body.results ?? null, tags: body.tags ?? null }
 }
 
-/** Tests created with an app token can only be changed by that app. */
-function ownedElsewhere (test: TestRecord, caller: Caller): boolean {
-  return test.createdBy !== null && test.createdBy !== caller.clientId
+/**
+ * Takes a test out of the caller's list for a change (PUT replaces it, DELETE drops it), or answers
+ * 404, or 403 when another app created it: tests created with an app token only change through that app.
+ */
+function takeChangeableTest (tests: TestRecord[], testId: string, caller: Caller, reply: FastifyReply): TestRecord | undefined {
+  const index = tests.findIndex((test) => test.id === testId)
+  const existing = tests[index]
+  if (existing === undefined) {
+    sendDetail(reply, 404, 'Test not found')
+    return undefined
+  }
+  if (existing.createdBy !== null && existing.createdBy !== caller.clientId) {
+    sendDetail(reply, 403, 'This test was created by another application')
+    return undefined
+  }
+  tests.splice(index, 1)
+  return existing
 }
 
 export function registerTestRoutes (app: FastifyInstance, state: SandboxState): void {
@@ -99,11 +113,8 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
     const fields = testFields(request.body, issues, false)
     if (issues.length > 0) return sendValidationError(reply, issues)
     const tests = testsOf(state, caller.user.id)
-    const index = tests.findIndex((test) => test.id === request.params.testId)
-    const existing = tests[index]
-    if (existing === undefined) return sendDetail(reply, 404, 'Test not found')
-    if (ownedElsewhere(existing, caller)) return sendDetail(reply, 403, 'This test was created by another application')
-    tests.splice(index, 1)
+    const existing = takeChangeableTest(tests, request.params.testId, caller, reply)
+    if (existing === undefined) return reply
     insertNewestFirst(tests, { ...fields, id: existing.id, createdBy: existing.createdBy }, (item) => item.startMs)
     return { message: 'Test updated' }
   })
@@ -111,12 +122,8 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
   app.delete<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:write')
     if (caller === null) return reply
-    const tests = testsOf(state, caller.user.id)
-    const index = tests.findIndex((test) => test.id === request.params.testId)
-    const existing = tests[index]
-    if (existing === undefined) return sendDetail(reply, 404, 'Test not found')
-    if (ownedElsewhere(existing, caller)) return sendDetail(reply, 403, 'This test was created by another application')
-    tests.splice(index, 1)
+    const existing = takeChangeableTest(testsOf(state, caller.user.id), request.params.testId, caller, reply)
+    if (existing === undefined) return reply
     for (const trace of tracesOf(state, caller.user.id)) if (trace.testId === existing.id) trace.testId = null
     state.appMetadata.dropRecord('test', caller.user.id, existing.id)
     return { message: 'Test deleted' }
