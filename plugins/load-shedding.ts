@@ -2,6 +2,21 @@ import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
 import { ProblemError } from '../src/problem.ts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True while this replica sheds load (always false when load shedding is off). */
+    isOverloaded (): boolean
+  }
+}
+
+export const overloaded = () => new ProblemError({
+  status: 503,
+  code: 'overloaded',
+  title: 'Server busy',
+  detail: 'This server is too busy to take the request right now; try again in a few seconds.',
+  headers: { 'retry-after': '5' },
+})
+
 /**
  * When the event loop lags (LOAD_SHEDDING_EVENT_LOOP_DELAY_MS), new requests get a quick 503 with
  * Retry-After instead of queueing behind work the process cannot finish in time. Health probes are
@@ -9,23 +24,21 @@ import { ProblemError } from '../src/problem.ts'
  */
 export default fp(async function loadShedding (fastify) {
   const maxEventLoopDelay = fastify.config.loadSheddingEventLoopDelayMs
-  if (maxEventLoopDelay === 0) return
+  if (maxEventLoopDelay === 0) {
+    fastify.decorate('isOverloaded', () => false)
+    return
+  }
   await fastify.register(underPressure, {
     maxEventLoopDelay,
     sampleInterval: 100,
     retryAfter: 5,
     pressureHandler: (request, _reply, type, value) => {
       if (request.url === '/health' || request.url === '/ready') return
-      // A sampling window without any delay sample reads as an infinite delay: no data, not overload.
-      if (typeof value === 'number' && !Number.isFinite(value)) return
+      if (!fastify.isOverloaded()) return
       request.log.warn({ type, value }, 'shedding load')
-      throw new ProblemError({
-        status: 503,
-        code: 'overloaded',
-        title: 'Server busy',
-        detail: 'This server is too busy to take the request right now; try again in a few seconds.',
-        headers: { 'retry-after': '5' },
-      })
+      throw overloaded()
     },
   })
+  // A sampling window without any delay sample reads as an infinite delay: no data, not overload.
+  fastify.decorate('isOverloaded', () => fastify.isUnderPressure() && Number.isFinite(fastify.memoryUsage().eventLoopDelay))
 }, { name: 'load-shedding', dependencies: ['errors'] })

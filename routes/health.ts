@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ProblemError } from '../src/problem.ts'
+import { overloaded } from '../plugins/load-shedding.ts'
 import { problemResponses } from '../src/schemas/problem.ts'
 
 /** GET /health (the process is alive) and GET /ready (it can serve). Neither calls SweatStack. */
@@ -34,9 +34,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
   }, async () => {
-    if (fastify.isUnderPressure?.() === true && Number.isFinite(fastify.memoryUsage?.().eventLoopDelay ?? 0)) {
-      throw new ProblemError({ status: 503, code: 'overloaded', title: 'Server busy', detail: 'This replica is overloaded.', headers: { 'retry-after': '5' } })
-    }
+    if (fastify.isOverloaded()) throw overloaded()
     return { status: 'ready' as const, sweatstack: fastify.sweatstack.breaker.isOpen ? 'failing' as const : 'ok' as const, sharedState: fastify.sharedState.status() }
   })
 }
