@@ -24,9 +24,9 @@ export interface AccessTokenOptions {
 }
 
 /** Builds the identity kept in the session from SweatStack's token answer. */
-export function identityFromTokens (tokens: TokenResponse, previous?: SessionIdentity): SessionIdentity {
+export function identityFromTokens (tokens: TokenResponse, nowMs: number, previous?: SessionIdentity): SessionIdentity {
   const claims = decodeJwt(tokens.access_token)
-  const now = Math.floor(Date.now() / 1000)
+  const now = Math.floor(nowMs / 1000)
   const expiresAt = typeof claims.exp === 'number' ? claims.exp : now + (tokens.expires_in ?? 900)
   const userId = typeof claims.sub === 'string' ? claims.sub : previous?.userId
   if (userId === undefined) throw new Error('the access token has no sub claim')
@@ -64,7 +64,7 @@ export default fp(async function auth (fastify) {
     const session = this.session
     const principal = session.get('principal')
     if (principal === undefined) throw notAuthenticated()
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(fastify.now() / 1000)
     const createdAt = session.get('createdAt') ?? 0
     const lastSeenAt = session.get('lastSeenAt') ?? createdAt
     if (createdAt + config.sessionMaxAgeSeconds <= now) {
@@ -85,12 +85,12 @@ export default fp(async function auth (fastify) {
     const principal = this.signedInIdentity()
     const key = options.as !== 'principal' && this.session.get('selected') !== undefined ? 'selected' : 'principal'
     const identity = key === 'selected' ? this.session.get('selected')! : principal
-    const now = Date.now() / 1000
+    const now = fastify.now() / 1000
     if (!options.forceRefresh && identity.expiresAt - config.refreshMarginSeconds > now) return identity.accessToken
     if (identity.refreshToken === null) return endIdentity(this, key, 'the access token expired and SweatStack gave no refresh token')
     try {
       const tokens = await refresher.refresh(identity.refreshToken, this.id)
-      const refreshed = identityFromTokens(tokens, identity)
+      const refreshed = identityFromTokens(tokens, fastify.now(), identity)
       this.session.set(key, refreshed)
       this.ensureSessionFits()
       this.log.info({ userId: refreshed.userId, identity: key }, 'refreshed the SweatStack access token')

@@ -17,7 +17,7 @@ export const CALLBACK_PATH = '/auth/sweatstack/callback'
 /** The pending sign-in of this browser that `state` belongs to, if it is still fresh. */
 export function findPendingLogin (request: FastifyRequest, state: unknown): PendingLogin | undefined {
   if (typeof state !== 'string' || state.length === 0 || state.length > 128) return undefined
-  const now = Date.now() / 1000
+  const now = request.server.now() / 1000
   const given = Buffer.from(state)
   return (request.loginSession.get('pending') ?? []).find(entry => {
     const expected = Buffer.from(entry.state)

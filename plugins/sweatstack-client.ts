@@ -20,6 +20,7 @@ export default fp(async function sweatstackClient (fastify) {
     retries: config.upstreamRetries,
     circuitBreakerThreshold: config.circuitBreakerThreshold,
     circuitBreakerCooldownMs: config.circuitBreakerCooldownMs,
+    now: fastify.now,
   })
   fastify.decorate('sweatstack', client)
   fastify.addHook('onClose', async () => client.close())

@@ -34,7 +34,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (fastify) => {
       throw new ProblemError({ status: 404, code: 'webhooks_not_configured', title: 'Webhooks are not set up', detail: 'Set SWEATSTACK_WEBHOOK_SECRETS to your app\'s webhook secret to receive SweatStack\'s webhooks here.' })
     }
     const raw = request.body as unknown as Buffer
-    const check = verifyWebhookSignature(request.headers['x-sweatstack-signature'], raw, secrets)
+    const check = verifyWebhookSignature(request.headers['x-sweatstack-signature'], raw, secrets, Math.floor(fastify.now() / 1000))
     if (!check.ok) {
       request.log.warn({ reason: check.reason }, 'webhook refused')
       throw new ProblemError({ status: 401, code: 'bad_signature', title: 'Bad webhook signature', detail: `The X-Sweatstack-Signature header is ${check.reason === 'stale' ? 'more than 300 s old' : check.reason}.` })
@@ -57,7 +57,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (fastify) => {
       user_id: event.user_id,
       event_type: event.event_type,
       resource_id: typeof event.resource_id === 'string' ? event.resource_id : null,
-      timestamp: typeof event.timestamp === 'string' ? event.timestamp : new Date().toISOString(),
+      timestamp: typeof event.timestamp === 'string' ? event.timestamp : new Date(fastify.now()).toISOString(),
     }
     // Answer first, pass on after: SweatStack's 2 s limit must not depend on the fan-out.
     reply.raw.once('finish', () => {

@@ -22,7 +22,26 @@ function booleanFromEnv (name: string, fallback: boolean): boolean {
   return fail(`${name} must be true or false, got ${JSON.stringify(text)}`)
 }
 
+function dateFromEnv (name: string): string | undefined {
+  const text = process.env[name]
+  if (text === undefined || text === '') return undefined
+  if (!/^\d{4}-\d\d-\d\d$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) fail(`${name} must be a date like 2026-05-18, got ${JSON.stringify(text)}`)
+  return text
+}
+
+/** A clock that starts at SANDBOX_CLOCK_START (an ISO instant) and moves on in real time; the real clock when unset. */
+function clockFromEnv (name: string): (() => number) | undefined {
+  const text = process.env[name]
+  if (text === undefined || text === '') return undefined
+  const start = Date.parse(text)
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(text) || Number.isNaN(start)) fail(`${name} must be an instant like 2026-05-18T21:00:00Z, got ${JSON.stringify(text)}`)
+  const offset = start - performance.now()
+  return () => Math.floor(offset + performance.now())
+}
+
 const clientId = process.env.SANDBOX_CLIENT_ID || 'sandbox-client'
+const seedEndDate = dateFromEnv('SANDBOX_SEED_END_DATE')
+const now = clockFromEnv('SANDBOX_CLOCK_START')
 const sandbox = await startSandbox({
   port: integerFromEnv('SANDBOX_PORT', 8001, 0),
   host: process.env.SANDBOX_HOST || '127.0.0.1',
@@ -34,6 +53,8 @@ const sandbox = await startSandbox({
   ...(process.env.SANDBOX_WEBHOOK_URL && process.env.SANDBOX_WEBHOOK_SECRET ? { webhooks: { url: process.env.SANDBOX_WEBHOOK_URL, secret: process.env.SANDBOX_WEBHOOK_SECRET } } : {}),
   backfillIntervalMs: integerFromEnv('SANDBOX_BACKFILL_INTERVAL_MS', 1000, 0),
   backfillUpdates: integerFromEnv('SANDBOX_BACKFILL_UPDATES', 5, 1),
+  ...(seedEndDate === undefined ? {} : { seedEndDate }),
+  ...(now === undefined ? {} : { now }),
   logger: {
     level: process.env.LOG_LEVEL || 'info',
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },

@@ -45,7 +45,7 @@ export class WebhookSender {
     if (target === null) return false
     const body = JSON.stringify({ user_id: event.userId, event_type: event.eventType, resource_id: event.resourceId, timestamp: new Date(this.#state.now()).toISOString() })
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const t = Math.floor(Date.now() / 1000)
+      const t = Math.floor(this.#state.now() / 1000)
       const signature = createHmac('sha256', target.secret).update(`${t}.${body}`).digest('hex')
       try {
         const response = await fetch(target.url, {

@@ -120,7 +120,7 @@ timeout 30 "$engine" rm -f -t 0 "$allow_name" >/dev/null 2>&1 || true
 # --- the sandbox SweatStack on the host -----------------------------------------------------------
 sandbox_port=$(free_port)
 sandbox_url="http://127.0.0.1:$sandbox_port"
-SANDBOX_PORT=$sandbox_port SANDBOX_HOST=127.0.0.1 LOG_LEVEL=warn "$NODE" sandbox/server.ts >"$work/sandbox.log" 2>&1 &
+SANDBOX_PORT=$sandbox_port SANDBOX_HOST=127.0.0.1 SANDBOX_SEED_END_DATE=2026-05-18 LOG_LEVEL=warn "$NODE" sandbox/server.ts >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 wait_http "$sandbox_url/__sandbox/users" 30 || { cat "$work/sandbox.log" >&2; fail "the sandbox did not answer at $sandbox_url within 30 s"; }
 say "sandbox SweatStack at $sandbox_url"

@@ -11,6 +11,8 @@ import { loggerOptions } from './logger.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
+    /** The clock for everything compared with a calendar time (token expiry, session limits, webhook windows), epoch ms. */
+    now: () => number
   }
 }
 
@@ -23,6 +25,8 @@ export interface BuildOptions {
   /** A pino logger, pino options, or false; defaults to JSON logs at the configured level. */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** Epoch ms; defaults to Date.now. Tests put the BFF and the sandbox on one pinned calendar. */
+  now?: () => number
 }
 
 /** The whole BFF as a Fastify instance, not yet listening: plugins first, then routes. */
@@ -63,6 +67,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // fast-json-stringify serializers for the large documented response schemas would dominate start-up.
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data))
   app.decorate('config', config)
+  app.decorate('now', options.now ?? Date.now)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

@@ -24,8 +24,11 @@ export class EventHub {
   readonly #recent: LiveEvent[] = []
   #sequence = 0
 
-  constructor (state: SharedState, replaySeconds: number) {
+  readonly #now: () => number
+
+  constructor (state: SharedState, replaySeconds: number, now: () => number = Date.now) {
     this.#state = state
+    this.#now = now
     this.#replayMs = replaySeconds * 1000
     state.onMessage(message => {
       let event: LiveEvent
@@ -41,7 +44,7 @@ export class EventHub {
 
   /** Publishes an event to every replica; its id orders events (time first) for Last-Event-ID. */
   async publish (event: Omit<LiveEvent, 'id'>): Promise<LiveEvent> {
-    const id = `${Date.now().toString(36).padStart(9, '0')}-${(this.#sequence++ % 1296).toString(36).padStart(2, '0')}${randomBytes(3).toString('hex')}`
+    const id = `${this.#now().toString(36).padStart(9, '0')}-${(this.#sequence++ % 1296).toString(36).padStart(2, '0')}${randomBytes(3).toString('hex')}`
     const live = { id, ...event }
     await this.#state.publish(JSON.stringify(live))
     return live
@@ -81,7 +84,7 @@ export class EventHub {
   }
 
   #forgetOld (): void {
-    const oldest = (Date.now() - this.#replayMs).toString(36).padStart(9, '0')
+    const oldest = (this.#now() - this.#replayMs).toString(36).padStart(9, '0')
     while (this.#recent.length > 0 && (this.#recent[0]!.id < oldest || this.#recent.length > 10_000)) this.#recent.shift()
   }
 }

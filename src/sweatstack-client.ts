@@ -40,6 +40,8 @@ export interface ClientOptions {
   retries: number
   circuitBreakerThreshold: number
   circuitBreakerCooldownMs: number
+  /** Epoch ms, for the breaker's cool-down and Retry-After dates; defaults to Date.now. */
+  now?: () => number
 }
 
 /** Calls that may be repeated without changing the outcome; POST never is (SweatStack has no idempotency keys). */
@@ -64,7 +66,7 @@ export class SweatStackClient {
     this.baseUrl = options.baseUrl
     this.#basePath = url.pathname.replace(/\/$/, '')
     this.#options = options
-    this.breaker = new CircuitBreaker({ failureThreshold: options.circuitBreakerThreshold, cooldownMs: options.circuitBreakerCooldownMs })
+    this.breaker = new CircuitBreaker({ failureThreshold: options.circuitBreakerThreshold, cooldownMs: options.circuitBreakerCooldownMs, ...(options.now === undefined ? {} : { now: options.now }) })
     this.#pool = new Pool(url.origin, {
       connections: 128,
       connectTimeout: options.connectTimeoutMs,
@@ -100,7 +102,7 @@ export class SweatStackClient {
         throw problem
       }
       if (attempt < attempts && RETRY_STATUSES.has(response.statusCode)) {
-        const wait = retryDelayMs(attempt, response.headers['retry-after'])
+        const wait = retryDelayMs(attempt, response.headers['retry-after'], this.#options.now?.() ?? Date.now())
         if (wait !== null && fitsBefore(request.deadlineAt, wait)) {
           discard(response.body)
           await this.#pause(wait, request.signal)
@@ -203,10 +205,10 @@ function backoffMs (attempt: number): number {
 }
 
 /** How long to wait before retrying a retryable status; null when Retry-After asks for longer than we wait. */
-function retryDelayMs (attempt: number, retryAfter: string | string[] | undefined): number | null {
+function retryDelayMs (attempt: number, retryAfter: string | string[] | undefined, nowMs: number): number | null {
   if (typeof retryAfter !== 'string') return backoffMs(attempt)
   const seconds = Number(retryAfter)
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now()
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - nowMs
   if (!Number.isFinite(ms)) return backoffMs(attempt)
   return ms <= RETRY_AFTER_CAP_MS ? Math.max(0, ms) : null
 }

@@ -15,6 +15,7 @@ import { startSandbox } from '../sandbox/start.ts'
 import type { StartedSandbox } from '../sandbox/start.ts'
 import type { SandboxOptions } from '../sandbox/options.ts'
 import { sandboxUsers } from '../sandbox/users.ts'
+import { CLOCK_START, SEED_END_DATE, TestClock, onTestCalendar } from './calendar.ts'
 
 export const APP_URL = 'http://localhost:8000'
 export const FRONTEND = 'http://localhost:5173'
@@ -28,6 +29,13 @@ export interface Stack extends Bff {
   sandbox: StartedSandbox
 }
 
+/** The sandbox on loopback, on the test calendar (its seeded year, and `clock`); closed when the test ends. */
+export async function startTestSandbox (t: Teardown, clock: TestClock, options: SandboxOptions = {}): Promise<StartedSandbox> {
+  const sandbox = await startSandbox({ ...onTestCalendar(clock), ...options })
+  t.teardown(() => sandbox.close())
+  return sandbox
+}
+
 export function makeSessionKey (): string {
   return randomBytes(32).toString('base64url')
 }
@@ -38,10 +46,12 @@ export interface Bff {
   sessionKey: string
   /** Every log line the BFF wrote, as text. */
   logs: string[]
+  /** The BFF's clock (shared with the sandbox in a Stack). */
+  clock: TestClock
 }
 
 /** Builds the BFF against a SweatStack at `sweatstackUrl`; it is closed when the test ends. */
-export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<string, string> = {}): Promise<Bff> {
+export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<string, string> = {}, clock = new TestClock()): Promise<Bff> {
   const sessionKey = makeSessionKey()
   const config = loadConfig({
     SWEATSTACK_CLIENT_ID: 'sandbox-client',
@@ -57,23 +67,23 @@ export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<
   })
   const logs: string[] = []
   const sink = new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })
-  const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink) })
+  const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink), now: clock.now })
   await app.ready()
   t.teardown(() => app.close())
-  return { app, config, sessionKey, logs }
+  return { app, config, sessionKey, logs, clock }
 }
 
 /** Starts the sandbox and builds the BFF against it; both are closed when the test ends. */
-export async function startStack (t: Teardown, options: { env?: Record<string, string>, sandbox?: SandboxOptions } = {}): Promise<Stack> {
-  const sandbox = await startSandbox(options.sandbox)
-  t.teardown(() => sandbox.close())
-  const bff = await buildBff(t, sandbox.url, options.env)
+export async function startStack (t: Teardown, options: { env?: Record<string, string>, sandbox?: SandboxOptions, clock?: TestClock } = {}): Promise<Stack> {
+  const clock = options.clock ?? new TestClock()
+  const sandbox = await startTestSandbox(t, clock, options.sandbox)
+  const bff = await buildBff(t, sandbox.url, options.env, clock)
   return { ...bff, sandbox }
 }
 
-/** The sandbox in a process of its own (for measuring the BFF's memory alone), driven over its control API. */
+/** The sandbox in a process of its own (for measuring the BFF's memory alone) on the test calendar, driven over its control API. */
 export async function startSandboxProcess (t: Teardown): Promise<{ url: string, control: (method: string, path: string, body?: unknown) => Promise<unknown> }> {
-  const child = spawn(process.execPath, ['sandbox/server.ts'], { env: { ...process.env, SANDBOX_PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['sandbox/server.ts'], { env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_SEED_END_DATE: SEED_END_DATE, SANDBOX_CLOCK_START: CLOCK_START, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { child.kill('SIGTERM') })
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the sandbox process did not start within 10 s')), 10_000)
@@ -169,7 +179,10 @@ export async function startRedis (t: Teardown): Promise<{ url: string, stop: () 
     })
     server.on('error', reject)
   })
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  // Under faketime (the faked-date run of .ci/run) Redis keeps the real clock: libfaketime and Redis's
+  // jemalloc do not load together, and Redis only counts durations.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')))
+  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env })
   let stopped = false
   const stop = async () => {
     if (stopped) return
@@ -178,7 +191,7 @@ export async function startRedis (t: Teardown): Promise<{ url: string, stop: () 
     await new Promise(resolve => child.once('exit', resolve))
   }
   t.teardown(stop)
-  const until = Date.now() + 10_000
+  const until = performance.now() + 10_000
   for (;;) {
     const ready = await new Promise<boolean>(resolve => {
       const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'))
@@ -186,7 +199,7 @@ export async function startRedis (t: Teardown): Promise<{ url: string, stop: () 
       socket.once('error', () => resolve(false))
     })
     if (ready) break
-    if (Date.now() > until) throw new Error('redis-server did not start within 10 s')
+    if (performance.now() > until) throw new Error('redis-server did not start within 10 s')
     await new Promise(resolve => setTimeout(resolve, 50))
   }
   return { url: `redis://127.0.0.1:${port}`, stop }

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { signWebhook } from '../src/webhook-signature.ts'
 import { sandboxUsers } from '../sandbox/users.ts'
+import { CLOCK_START } from './calendar.ts'
 import { Browser, FRONTEND, athlete, coach, signIn, startStack } from './helper.ts'
 import type { Stack } from './helper.ts'
 import { openEventStream } from './sse-client.ts'
@@ -11,12 +12,14 @@ const other = sandboxUsers.find(user => user.role === 'athlete' && user.id !== a
 
 function webhook (stack: Stack, body: object, options: { secret?: string, t?: number, signature?: string } = {}) {
   const payload = JSON.stringify(body)
-  const t = options.t ?? Math.floor(Date.now() / 1000)
+  const t = options.t ?? stack.clock.seconds()
   const signature = options.signature ?? `t=${t},v1=${signWebhook(options.secret ?? SECRET, t, payload)}`
   return stack.app.inject({ method: 'POST', url: '/webhooks/sweatstack', headers: { 'content-type': 'application/json', 'x-sweatstack-signature': signature }, payload })
 }
 
-const event = (userId: string, type = 'activity_created') => ({ user_id: userId, event_type: type, resource_id: '01JV7Q4ZK8W3N5T2B6X9C0D1EF', timestamp: new Date().toISOString() })
+// Each event is another delivery (SweatStack stamps each); a body sent twice is a replay.
+let sequence = 0
+const event = (userId: string, type = 'activity_created') => ({ user_id: userId, event_type: type, resource_id: '01JV7Q4ZK8W3N5T2B6X9C0D1EF', timestamp: new Date(Date.parse(CLOCK_START) + sequence++ * 1000).toISOString() })
 
 async function listening (stack: Stack) {
   await stack.app.listen({ port: 0, host: '127.0.0.1' })
@@ -31,8 +34,8 @@ t.test('webhooks: signed by any current secret, fresh, once', async t => {
   t.equal((await webhook(stack, event(athlete.id, 'activity_updated'), { secret: OLD_SECRET })).statusCode, 204, 'the previous secret still works during a roll')
   for (const [name, options] of [
     ['a wrong secret', { secret: 'whsec_somebody_else_entirely' }],
-    ['a stale timestamp', { t: Math.floor(Date.now() / 1000) - 301 }],
-    ['a timestamp from the future', { t: Math.floor(Date.now() / 1000) + 301 }],
+    ['a stale timestamp', { t: stack.clock.seconds() - 301 }],
+    ['a timestamp from the future', { t: stack.clock.seconds() + 301 }],
     ['no signature', { signature: '' }],
     ['a malformed signature', { signature: 'v1=abc' }],
   ] as const) {
@@ -41,7 +44,7 @@ t.test('webhooks: signed by any current secret, fresh, once', async t => {
     t.equal(response.json().code, 'bad_signature')
   }
   const tampered = JSON.stringify(event(athlete.id))
-  const t0 = Math.floor(Date.now() / 1000)
+  const t0 = stack.clock.seconds()
   const forged = await stack.app.inject({ method: 'POST', url: '/webhooks/sweatstack', headers: { 'content-type': 'application/json', 'x-sweatstack-signature': `t=${t0},v1=${signWebhook(SECRET, t0, tampered)}` }, payload: tampered.replace(athlete.id, other.id) })
   t.equal(forged.statusCode, 401, 'a body changed after signing: 401')
 

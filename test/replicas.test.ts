@@ -3,19 +3,20 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { signWebhook } from '../src/webhook-signature.ts'
-import { startSandbox } from '../sandbox/start.ts'
-import { Browser, FRONTEND, athlete, buildBff, makeSessionKey, requireTool, signIn, startRedis } from './helper.ts'
+import { TestClock } from './calendar.ts'
+import { Browser, FRONTEND, athlete, buildBff, makeSessionKey, requireTool, signIn, startRedis, startTestSandbox } from './helper.ts'
 import type { Bff } from './helper.ts'
 import { openEventStream } from './sse-client.ts'
 
 const SECRET = 'whsec_replicas_test_secret'
 
+/** The sandbox and two replicas on one clock. */
 async function replicas (t: { teardown: (fn: () => unknown) => void }, redisUrl: string, sandboxOptions = {}) {
-  const sandbox = await startSandbox(sandboxOptions)
-  t.teardown(() => sandbox.close())
+  const clock = new TestClock()
+  const sandbox = await startTestSandbox(t, clock, sandboxOptions)
   const env = { REDIS_URL: redisUrl, SWEATSTACK_SESSION_SECRET: makeSessionKey(), SWEATSTACK_WEBHOOK_SECRETS: SECRET, LOG_LEVEL: 'info' }
-  const a = await buildBff(t, sandbox.url, env)
-  const b = await buildBff(t, sandbox.url, env)
+  const a = await buildBff(t, sandbox.url, env, clock)
+  const b = await buildBff(t, sandbox.url, env, clock)
   for (const replica of [a, b]) await replica.app.listen({ port: 0, host: '127.0.0.1' })
   return { sandbox, a, b }
 }
@@ -24,7 +25,7 @@ const urlOf = (replica: Bff) => `http://127.0.0.1:${(replica.app.server.address(
 
 function postWebhook (replica: Bff, body: object) {
   const payload = JSON.stringify(body)
-  const time = Math.floor(Date.now() / 1000)
+  const time = replica.clock.seconds()
   return replica.app.inject({ method: 'POST', url: '/webhooks/sweatstack', headers: { 'content-type': 'application/json', 'x-sweatstack-signature': `t=${time},v1=${signWebhook(SECRET, time, payload)}` }, payload })
 }
 
@@ -53,7 +54,7 @@ t.test('two replicas on one Redis', async t => {
     const total = 1000
     for (let i = 0; i < total; i++) {
       sentAt.push(performance.now())
-      const response = await postWebhook(a, { user_id: athlete.id, event_type: 'activity_updated', resource_id: `resource-${i}`, timestamp: new Date().toISOString() })
+      const response = await postWebhook(a, { user_id: athlete.id, event_type: 'activity_updated', resource_id: `resource-${i}`, timestamp: '2026-05-18T20:59:00Z' })
       if (response.statusCode !== 204) t.fail(`webhook ${i}: ${response.statusCode}`)
     }
     const events = await stream.waitFor(total, 30_000)
@@ -72,9 +73,9 @@ t.test('two replicas on one Redis', async t => {
     const browser = new Browser(a.app)
     await signIn(browser)
     const stream = await openEventStream(`${urlOf(a)}/api/v1/events`, { cookie: browser.cookieHeader('/api/v1/events'), origin: FRONTEND })
-    const body = { user_id: athlete.id, event_type: 'test_created', resource_id: 'once', timestamp: new Date().toISOString() }
+    const body = { user_id: athlete.id, event_type: 'test_created', resource_id: 'once', timestamp: '2026-05-18T20:59:00Z' }
     const payload = JSON.stringify(body)
-    const time = Math.floor(Date.now() / 1000)
+    const time = a.clock.seconds()
     const headers = { 'content-type': 'application/json', 'x-sweatstack-signature': `t=${time},v1=${signWebhook(SECRET, time, payload)}` }
     t.equal((await a.app.inject({ method: 'POST', url: '/webhooks/sweatstack', headers, payload })).statusCode, 204)
     t.equal((await b.app.inject({ method: 'POST', url: '/webhooks/sweatstack', headers, payload })).statusCode, 204, 'the same delivery at the other replica is acknowledged')
@@ -85,8 +86,7 @@ t.test('two replicas on one Redis', async t => {
   })
 
   t.test('the /auth rate limit is counted across replicas', async t => {
-    const sandbox = await startSandbox()
-    t.teardown(() => sandbox.close())
+    const sandbox = await startTestSandbox(t, new TestClock())
     const env = { REDIS_URL: redis.url, AUTH_RATE_LIMIT: '4' }
     const a = await buildBff(t, sandbox.url, env)
     const b = await buildBff(t, sandbox.url, env)
@@ -111,7 +111,7 @@ t.test('two replicas on one Redis', async t => {
     }
     t.ok(sandbox.sandbox.stats().token.refresh_token >= 1)
     const stream = await openEventStream(`${urlOf(a)}/api/v1/events`, { cookie: browser.cookieHeader('/api/v1/events'), origin: FRONTEND })
-    t.equal((await postWebhook(a, { user_id: athlete.id, event_type: 'activity_created', resource_id: 'x', timestamp: new Date().toISOString() })).statusCode, 204)
+    t.equal((await postWebhook(a, { user_id: athlete.id, event_type: 'activity_created', resource_id: 'x', timestamp: '2026-05-18T20:59:00Z' })).statusCode, 204)
     t.equal((await stream.waitFor(1)).length, 1, 'live events still reach browsers on the same replica')
     await stream.close()
     t.ok(a.logs.some(line => line.includes('Redis is unreachable')), 'with a warning in the log')

@@ -3,10 +3,11 @@
 import t from 'tap'
 import type { Test } from 'tap'
 import { startSandbox } from '../sandbox/start.ts'
+import { onTestCalendar } from './calendar.ts'
 import { clientOf, conformance, operations, parquetCodecs, parquetColumns, parquetRows, redirectUri, seedEndDate, userNamed } from './sandbox-client.ts'
 import type { Answer, CallOptions } from './sandbox-client.ts'
 
-const sandbox = await startSandbox({ seedEndDate, uploadProcessingDelayMs: 20, backfillIntervalMs: 10, backfillUpdates: 3 })
+const sandbox = await startSandbox({ ...onTestCalendar(), uploadProcessingDelayMs: 20, backfillIntervalMs: 10, backfillUpdates: 3 })
 t.teardown(sandbox.close)
 const ss = clientOf(sandbox)
 const alice = userNamed('Alice Anderson')

@@ -6,7 +6,7 @@ import type { StartedSandbox } from '../sandbox/start.ts'
 import { sandboxUsers } from '../sandbox/users.ts'
 import { contract, errorsAt, jsonPointerPart as pointer } from './contract-validator.ts'
 
-export const seedEndDate = '2026-05-18'
+export { SEED_END_DATE as seedEndDate } from './calendar.ts'
 export const redirectUri = 'http://localhost:5173/auth/sweatstack/callback'
 export const client = { client_id: 'sandbox-client', client_secret: 'sandbox-secret' }
 export const allScopes = 'data:read data:write profile'

@@ -2,9 +2,11 @@
 import { get } from 'node:http'
 import t from 'tap'
 import { startSandbox } from '../sandbox/start.ts'
+import { onTestCalendar } from './calendar.ts'
+import { checkActivityData } from './seeded-data-checks.ts'
 import { clientOf, parquetCodecs, parquetColumns, parquetRows, seedEndDate, userNamed } from './sandbox-client.ts'
 
-const sandbox = await startSandbox({ seedEndDate, uploadProcessingDelayMs: 50, backfillIntervalMs: 40, backfillUpdates: 4 })
+const sandbox = await startSandbox({ ...onTestCalendar(), uploadProcessingDelayMs: 50, backfillIntervalMs: 40, backfillUpdates: 4 })
 t.teardown(sandbox.close)
 const ss = clientOf(sandbox)
 const alice = userNamed('Alice Anderson')
@@ -49,42 +51,18 @@ t.test('a 3-hour 1 Hz activity with 8 metrics: created by the knob, Parquet in w
 })
 
 t.test('activity data: metrics, nulls, segmentation and errors', async (t) => {
+  await checkActivityData(t, ss, token, seedEndDate)
   const running = (await ss.call('GET', '/api/v1/activities/latest', { token, query: { sport: 'running' } })).body
-  const answer = await ss.call('GET', `/api/v1/activities/${running.id}/data`, { token, query: { metrics: ['heart_rate', 'power', 'notes'] } })
-  const rows = await parquetRows(answer.bytes)
-  t.ok(rows.every((row) => row.power === null && row.notes === null), 'metrics the activity lacks are null')
-  t.ok(rows.every((row) => typeof row.heart_rate === 'number'))
-  const defaults = await ss.call('GET', `/api/v1/activities/${running.id}/data`, { token })
-  t.same(parquetColumns(defaults.bytes), ['timestamp', 'timestamp_local', ...running.metrics], 'default: the activity\'s metrics')
-
-  const segmented = await ss.call('GET', `/api/v1/activities/${running.id}/data`, { token, query: { metrics: ['speed', 'heart_rate'], segmentation_on: 'speed' } })
-  t.ok((await parquetRows(segmented.bytes)).length < rows.length, 'segmentation down-samples')
-
   const unknown = await ss.call('GET', `/api/v1/activities/${running.id}/data`, { token, query: { metrics: ['power', 'watts'] } })
   t.equal(unknown.status, 422)
   t.match(unknown.body, { detail: [{ loc: ['query', 'metrics', 1], type: 'enum' }] })
   t.equal((await ss.call('GET', `/api/v1/activities/${running.id}/data`, { token, query: { segmentation_on: 'heart_rate' } })).status, 422)
   t.same((await ss.call('GET', '/api/v1/activities/01AAAAAAAAAAAAAAAAAAAAAAAA/data', { token })).body, { detail: 'Activity not found' })
-
-  const meanMax = await ss.call('GET', `/api/v1/activities/${running.id}/mean-max`, { token, query: { metric: 'speed', durations: 'all' } })
-  const curve = await parquetRows(meanMax.bytes)
-  t.same(curve.slice(0, 3).map((row) => row.duration), [1, 2, 3], 'all: 1 s steps')
-  t.ok(curve.every((row, i) => i === 0 || (row.speed as number) <= (curve[i - 1]?.speed as number) + 1e-9), 'the curve never rises')
   t.equal((await ss.call('GET', `/api/v1/activities/${running.id}/mean-max`, { token })).status, 422, 'metric is required')
   t.equal((await ss.call('GET', `/api/v1/activities/${running.id}/mean-max`, { token, query: { metric: 'power', durations: '5;60' } })).status, 422)
-  const defaultCurve = await parquetRows((await ss.call('GET', `/api/v1/activities/${running.id}/mean-max`, { token, query: { metric: 'speed' } })).bytes)
-  t.same(defaultCurve.map((row) => row.duration), [1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600].filter((d) => d <= (Date.parse(running.end) - Date.parse(running.start)) / 1000))
-
-  const awd = await parquetRows((await ss.call('GET', `/api/v1/activities/${running.id}/accumulated-work-duration`, { token })).bytes)
-  t.ok(awd.length > 0 && 'speed' in (awd[0] ?? {}), 'default metric: speed outside cycling')
-  t.ok(awd.every((row, i) => i === 0 || (row.duration as number) <= (awd[i - 1]?.duration as number)), 'time at or above a level falls as the level rises')
-
   t.equal((await ss.call('GET', '/api/v1/activities/longitudinal-data', { token, query: { start: '2026-05-01' } })).status, 422, 'sport is required')
   t.equal((await ss.call('GET', '/api/v1/activities/longitudinal-data', { token, query: { sport: 'running' } })).status, 422, 'start is required')
   t.equal((await ss.call('GET', '/api/v1/activities/longitudinal-mean-max', { token, query: { sport: 'running', after: [0, 1, 2, 3, 4, 5] } })).status, 422, 'after: at most 5')
-  const longitudinal = await parquetRows((await ss.call('GET', '/api/v1/activities/longitudinal-data', { token, query: { sport: 'running', start: '2026-05-01', end: seedEndDate, metrics: 'heart_rate' } })).bytes)
-  t.ok(new Set(longitudinal.map((row) => row.activity_id)).size > 1, 'several activities')
-  t.ok(longitudinal.every((row) => String(row.sport).startsWith('running')))
 })
 
 t.test('uploads are streamed, counted and processed after a delay', async (t) => {
@@ -143,7 +121,7 @@ t.test('backfill status streams NDJSON lines and stops when the client leaves', 
   t.ok(arrivals.length >= 2 && (arrivals.at(-1) ?? 0) >= 100, 'written as they come, not all at once')
 
   // A client that goes away: the stream must stop, so closing the server does not wait 60 s for it.
-  const own = await startSandbox({ seedEndDate, backfillIntervalMs: 1000, backfillUpdates: 50 })
+  const own = await startSandbox({ ...onTestCalendar(), backfillIntervalMs: 1000, backfillUpdates: 50 })
   const ownToken = (await clientOf(own).login(alice)).access_token
   const firstLine = await new Promise<string>((resolve, reject) => {
     const request = get(`${own.url}/api/v1/activities/backfill-status`, { headers: { authorization: `Bearer ${ownToken}` } }, (response) => {

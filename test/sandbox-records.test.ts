@@ -3,9 +3,10 @@
 import { decodeJwt } from 'jose'
 import t from 'tap'
 import { startSandbox } from '../sandbox/start.ts'
-import { clientOf, seedEndDate, userNamed } from './sandbox-client.ts'
+import { onTestCalendar } from './calendar.ts'
+import { clientOf, userNamed } from './sandbox-client.ts'
 
-const sandbox = await startSandbox({ seedEndDate })
+const sandbox = await startSandbox({ ...onTestCalendar() })
 t.teardown(sandbox.close)
 const ss = clientOf(sandbox)
 const alice = userNamed('Alice Anderson')
@@ -199,7 +200,7 @@ t.test('portal sessions', async (t) => {
   t.equal((await ss.call('POST', '/api/v1/portal/sessions', { token, json: { destination: 'billing' } })).status, 422)
   t.equal((await fetch(`${ss.url}/portal/nope`)).status, 404)
 
-  const registered = await startSandbox({ seedEndDate, redirectUris: ['https://app.example.com/auth'] })
+  const registered = await startSandbox({ ...onTestCalendar(), redirectUris: ['https://app.example.com/auth'] })
   t.teardown(registered.close)
   const rs = clientOf(registered)
   const own = (await rs.login(alice, 'data:read profile', 'https://app.example.com/auth/callback')).access_token

@@ -18,7 +18,7 @@ t.test('a session past its maximum age is session_expired', async t => {
   const stack = await startStack(t)
   const old = stack.app.createSecureSession({
     principal: { userId: athlete.id, name: null, accessToken: 'x', refreshToken: 'y', expiresAt: 0, scopes: [] },
-    createdAt: Math.floor(Date.now() / 1000) - 8 * 24 * 3600,
+    createdAt: stack.clock.seconds() - 8 * 24 * 3600,
   })
   const cookie = encodeURIComponent(stack.app.encodeSecureSession(old))
   const response = await stack.app.inject({ url: '/api/v1/activities/', headers: { cookie: `sweatstack_session=${cookie}`, 'x-csrf': '1' } })

@@ -76,9 +76,9 @@ t.test(`soak: ${SECONDS} s of mixed traffic with 10% of upstream calls failing`,
 
   const statuses = new Map<number, number>()
   const errors: unknown[] = []
-  const until = Date.now() + SECONDS * 1000
+  const until = performance.now() + SECONDS * 1000
   await Promise.all(Array.from({ length: WORKERS }, async () => {
-    while (Date.now() < until) {
+    while (performance.now() < until) {
       try {
         const status = await calls[Math.floor(Math.random() * calls.length)]!()
         statuses.set(status, (statuses.get(status) ?? 0) + 1)

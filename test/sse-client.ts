@@ -41,9 +41,9 @@ export async function openEventStream (url: string, headers: Record<string, stri
     comments,
     /** Resolves once `count` events have arrived, or rejects after `ms`. */
     async waitFor (count: number, ms = 5000): Promise<ReceivedEvent[]> {
-      const until = Date.now() + ms
+      const until = performance.now() + ms
       while (events.length < count) {
-        if (Date.now() > until) throw new Error(`only ${events.length} of ${count} events within ${ms} ms`)
+        if (performance.now() > until) throw new Error(`only ${events.length} of ${count} events within ${ms} ms`)
         await new Promise<void>(resolve => { waiters.push(resolve); setTimeout(resolve, 50) })
       }
       return events

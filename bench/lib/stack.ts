@@ -25,6 +25,8 @@ export async function startUpstream (): Promise<Upstream> {
     SANDBOX_PORT: String(port),
     SANDBOX_HOST: '127.0.0.1',
     SANDBOX_TOKEN_TTL: '86400',
+    // The same seeded year every run, so the answers measured are the same size every day.
+    SANDBOX_SEED_END_DATE: '2026-05-18',
     LOG_LEVEL: 'warn',
   })
   const url = `http://127.0.0.1:${port}`

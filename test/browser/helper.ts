@@ -19,6 +19,7 @@ import type { StartedSandbox } from '../../sandbox/start.ts'
 import type { SandboxOptions } from '../../sandbox/options.ts'
 import { sandboxUsers } from '../../sandbox/users.ts'
 import type { SandboxUser } from '../../sandbox/users.ts'
+import { TestClock, onTestCalendar } from '../calendar.ts'
 import { makeSessionKey } from '../helper.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -66,6 +67,8 @@ async function freePort (): Promise<number> {
 }
 
 export interface BrowserStack {
+  /** The calendar the sandbox, the BFF and the browser share (test/calendar.ts). */
+  clock: TestClock
   sandbox: StartedSandbox
   app: FastifyInstance
   /** http://localhost:PORT, the BFF as the browser reaches it. */
@@ -88,7 +91,7 @@ export interface BrowserStack {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-async function launch (offLoopback: string[], pageErrors: string[], dirs: string[]): Promise<{ context: BrowserContext, page: Page }> {
+async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[]): Promise<{ context: BrowserContext, page: Page }> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sweatstack-bff-chromium-'))
   dirs.push(userDataDir)
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -100,6 +103,8 @@ async function launch (offLoopback: string[], pageErrors: string[], dirs: string
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   })
   context.setDefaultTimeout(15_000)
+  // The page's Date starts on the test calendar too, and moves on in real time.
+  await context.clock.install({ time: clock.now() })
   await context.route(url => !LOOPBACK.has(url.hostname) && url.protocol !== 'data:' && url.protocol !== 'blob:', async route => {
     offLoopback.push(route.request().url())
     await route.abort('blockedbyclient')
@@ -131,7 +136,8 @@ const WEBHOOK_SECRET = 'whsec_browser_tests_secret'
 /** Starts the sandbox, the BFF (listening), the frontend (built fresh) and Chromium; all closed at the end of `t`. */
 export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOptions, env?: Record<string, string> } = {}): Promise<BrowserStack> {
   const dirs: string[] = []
-  const sandbox = await startSandbox({ uploadProcessingDelayMs: 300, ...options.sandbox })
+  const clock = new TestClock()
+  const sandbox = await startSandbox({ ...onTestCalendar(clock), uploadProcessingDelayMs: 300, ...options.sandbox })
   const bffPort = await freePort()
   const bffUrl = `http://localhost:${bffPort}`
   const frontend = await startFrontend({ port: 0, host: '127.0.0.1', bffUrl, outDir: await frontendBuild(), skipBuild: true })
@@ -151,7 +157,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
     LOAD_SHEDDING_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   })
-  const app = await buildApp(config)
+  const app = await buildApp(config, { now: clock.now })
   await app.listen({ port: bffPort, host: '127.0.0.1' })
   // SweatStack's webhooks (upload processed, activity created) go to the BFF, which turns them into live events.
   sandbox.sandbox.setWebhooks({ url: `http://127.0.0.1:${bffPort}/webhooks/sweatstack`, secret: WEBHOOK_SECRET })
@@ -159,7 +165,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
   const offLoopback: string[] = []
   const pageErrors: string[] = []
   const contexts: BrowserContext[] = []
-  const first = await launch(offLoopback, pageErrors, dirs)
+  const first = await launch(clock, offLoopback, pageErrors, dirs)
   contexts.push(first.context)
 
   t.teardown(async () => {
@@ -172,6 +178,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
   })
 
   return {
+    clock,
     sandbox,
     app,
     bffUrl,
@@ -194,7 +201,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
       return path.relative(root, file)
     },
     async newBrowser () {
-      const other = await launch(offLoopback, pageErrors, dirs)
+      const other = await launch(clock, offLoopback, pageErrors, dirs)
       contexts.push(other.context)
       return other
     },

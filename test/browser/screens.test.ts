@@ -24,7 +24,7 @@ browserTest('activities: sport and date filters, paging, and an empty state', as
   t.ok(sports.length > 0 && sports.every(sport => sport?.startsWith('running')), `only running: ${sports.join(', ')}`)
 
   // A date range: the last 30 days of running.
-  const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86400_000).toISOString().slice(0, 10)
+  const day = (daysAgo: number) => stack.clock.day(daysAgo)
   await page.goto(`${stack.frontendUrl}/#/?sport=running&start=${day(30)}&end=${day(0)}`)
   await page.getByTestId('page-info').waitFor()
   t.equal(await page.getByLabel('From').inputValue(), day(30), 'the filters show the range')

@@ -44,7 +44,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     const verifier = captured.get(VERIFIER_COOKIE)
     if (state === null || verifier === undefined) throw new Error('@fastify/oauth2 gave no state or PKCE verifier')
 
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(fastify.now() / 1000)
     const stillPending = (request.loginSession.get('pending') ?? []).filter(entry => entry.createdAt + 600 > now)
     request.loginSession.set('pending', [...stillPending.slice(-(MAX_PENDING_LOGINS - 1)), { state, verifier, next, createdAt: now }])
     reply.header('cache-control', 'no-store')
@@ -103,13 +103,13 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     }
     let identity
     try {
-      identity = identityFromTokens(tokens)
+      identity = identityFromTokens(tokens, fastify.now())
     } catch (error) {
       return fail('token_exchange_failed', `SweatStack's access token is unusable: ${(error as Error).message}`)
     }
     identity.name = await fetchDisplayName(request, identity)
 
-    const now = Math.floor(Date.now() / 1000)
+    const now = Math.floor(fastify.now() / 1000)
     request.session.regenerate()
     request.session.set('principal', identity)
     request.session.set('createdAt', now)

@@ -38,7 +38,7 @@ const selectUser: FastifyPluginAsyncTypebox = async (fastify) => {
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ sub: userId, ...(request.query.team_id === undefined ? {} : { team_id: request.query.team_id }) }),
     })
-    const athlete = identityFromTokens(tokens)
+    const athlete = identityFromTokens(tokens, fastify.now())
     athlete.name = await fetchDisplayName(request, athlete)
     request.session.set('selected', athlete)
     try {
