@@ -4,17 +4,30 @@ import type { FastifyRequest } from 'fastify'
 import { ProblemError, notAuthenticated, sessionExpired } from '../src/problem.ts'
 import type { SessionIdentity } from '../src/session-data.ts'
 import type { TokenResponse } from '../src/sweatstack-client.ts'
+import { SessionRevocations } from '../src/session-revocations.ts'
 import { TokenRefresher } from '../src/token-refresher.ts'
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Signed-out sessions, shared by every replica. */
+    sessionRevocations: SessionRevocations
+  }
   interface FastifyRequest {
-    /** The signed-in identity; throws a 401 problem when there is none or the session has ended. */
-    signedInIdentity (): SessionIdentity
+    /**
+     * The signed-in identity; rejects with a 401 problem when there is none or the session has ended
+     * (too old, unused too long, or signed out). Checked once per request.
+     */
+    signedInIdentity (): Promise<SessionIdentity>
     /**
      * An access token for SweatStack, refreshed first when it is about to expire: the selected athlete's
      * in coach mode (`as: 'active'`, the default), or the signed-in user's own (`as: 'principal'`).
      */
     accessToken (options?: AccessTokenOptions): Promise<string>
+    /**
+     * Ends this session server-side (a copy of the cookie is refused from then on, on every replica) and
+     * clears the cookies; `everywhere` ends every session of the signed-in user. Returns who signed out.
+     */
+    signOut (options?: { everywhere?: boolean }): Promise<string | undefined>
   }
 }
 
@@ -57,32 +70,65 @@ export default fp(async function auth (fastify) {
   const { config } = fastify
   const refresher = new TokenRefresher((refreshToken, requestId) => fastify.sweatstack.refresh(refreshToken, requestId), fastify.sharedState, config.sessionKeys[0]!)
 
-  // Rewriting the cookie on every request would cost a Set-Cookie each time; a coarse "last seen" is enough.
-  const touchIntervalSeconds = Math.min(300, Math.floor(config.sessionIdleTimeoutSeconds / 10))
+  const revocations = new SessionRevocations(fastify.sharedState, fastify.now)
+  fastify.decorate('sessionRevocations', revocations)
 
-  fastify.decorateRequest('signedInIdentity', function (this: FastifyRequest): SessionIdentity {
-    const session = this.session
+  const maxAgeMs = config.sessionMaxAgeSeconds * 1000
+  const idleMs = config.sessionIdleTimeoutSeconds * 1000
+  // Rewriting the cookie on every request would cost a Set-Cookie each time; a coarse "last seen" is enough.
+  const touchIntervalMs = Math.min(300_000, Math.floor(idleMs / 10))
+
+  async function checkSession (request: FastifyRequest): Promise<SessionIdentity> {
+    const session = request.session
     const principal = session.get('principal')
+    const sid = session.get('sid')
     if (principal === undefined) throw notAuthenticated()
-    const now = Math.floor(fastify.now() / 1000)
+    if (sid === undefined) {
+      // Made before sessions had ids: it cannot be signed out, so it ends now.
+      session.delete()
+      throw sessionExpired()
+    }
+    const now = fastify.now()
     const createdAt = session.get('createdAt') ?? 0
     const lastSeenAt = session.get('lastSeenAt') ?? createdAt
-    if (createdAt + config.sessionMaxAgeSeconds <= now) {
+    if (createdAt + maxAgeMs <= now) {
       session.delete()
       throw sessionExpired(`Sessions last at most ${config.sessionMaxAgeSeconds} seconds after sign-in: sign in again.`)
     }
-    if (lastSeenAt + config.sessionIdleTimeoutSeconds <= now) {
+    if (lastSeenAt + idleMs <= now) {
       session.delete()
       throw sessionExpired(`The session was unused for more than ${config.sessionIdleTimeoutSeconds} seconds: sign in again.`)
     }
-    if (now - lastSeenAt >= touchIntervalSeconds) session.set('lastSeenAt', now)
+    if (await revocations.isEnded(sid, principal.userId, createdAt)) {
+      session.delete()
+      throw sessionExpired('This session was signed out: sign in again.')
+    }
+    if (now - lastSeenAt >= touchIntervalMs) session.set('lastSeenAt', now)
     // Whenever the cookie is written, the browser keeps it only as long as the session may live.
-    session.options({ maxAge: createdAt + config.sessionMaxAgeSeconds - now })
+    session.options({ maxAge: Math.floor((createdAt + maxAgeMs - now) / 1000) })
     return principal
+  }
+
+  fastify.decorateRequest('signOut', async function (this: FastifyRequest, options: { everywhere?: boolean } = {}): Promise<string | undefined> {
+    const session = this.session
+    const userId = session.get('principal')?.userId
+    const sid = session.get('sid')
+    if (options.everywhere === true) await revocations.endEverySession((await this.signedInIdentity()).userId, maxAgeMs)
+    else if (sid !== undefined) await revocations.endSession(sid, (session.get('createdAt') ?? fastify.now()) + maxAgeMs)
+    session.delete()
+    this.loginSession.delete()
+    return userId
+  })
+
+  const checked = new WeakMap<FastifyRequest, Promise<SessionIdentity>>()
+  fastify.decorateRequest('signedInIdentity', function (this: FastifyRequest): Promise<SessionIdentity> {
+    let identity = checked.get(this)
+    if (identity === undefined) checked.set(this, identity = checkSession(this))
+    return identity
   })
 
   fastify.decorateRequest('accessToken', async function (this: FastifyRequest, options: AccessTokenOptions = {}): Promise<string> {
-    const principal = this.signedInIdentity()
+    const principal = await this.signedInIdentity()
     const key = options.as !== 'principal' && this.session.get('selected') !== undefined ? 'selected' : 'principal'
     const identity = key === 'selected' ? this.session.get('selected')! : principal
     const now = fastify.now() / 1000

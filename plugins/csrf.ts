@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { ProblemError } from '../src/problem.ts'
 
 declare module 'fastify' {
@@ -6,26 +7,28 @@ declare module 'fastify' {
     /** `origin`: an allowed Origin stands in for `X-CSRF` (sign-out form posts, EventSource, which cannot send headers). */
     csrf?: 'origin'
   }
+  interface FastifyInstance {
+    /**
+     * The anti-forgery check as an onRequest hook for a route group (routes/api/autohooks.ts,
+     * routes/auth/autohooks.ts): `every` request of the group, or only its `unsafe` ones.
+     */
+    antiForgery (which: 'every' | 'unsafe'): onRequestAsyncHookHandler
+  }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**
- * Duende's rule: every /api request and every unsafe /auth request must carry `X-CSRF: 1`. A custom
- * header cannot be sent cross-origin without a CORS preflight, which only FRONTEND_ORIGINS pass, and
- * a plain form or link cannot send it at all. Unsafe requests must also come from an allowed Origin.
+ * Duende's rule: a request must carry `X-CSRF: 1`. A custom header cannot be sent cross-origin without a
+ * CORS preflight, which only FRONTEND_ORIGINS pass, and a plain form or link cannot send it at all.
+ * Unsafe requests must also come from an allowed Origin. Route groups add the check as a hook, so it
+ * follows the route the router matched, whatever spelling of its URL the request used.
  */
 export default fp(async function csrf (fastify) {
   const allowedOrigins = new Set([fastify.config.appOrigin, ...fastify.config.frontendOrigins])
 
-  fastify.addHook('onRequest', async (request) => {
-    if (request.method === 'OPTIONS') return
-    const path = request.url
-    const isApi = path.startsWith('/api/')
+  function check (request: FastifyRequest): void {
     const unsafe = !SAFE_METHODS.has(request.method)
-    const isAuth = path.startsWith('/auth/')
-    if (!isApi && !(isAuth && unsafe)) return
-
     const origin = request.headers.origin
     if (unsafe && origin !== undefined && !allowedOrigins.has(origin)) {
       throw new ProblemError({
@@ -41,7 +44,12 @@ export default fp(async function csrf (fastify) {
       status: 403,
       code: 'csrf_header_missing',
       title: 'Missing anti-forgery header',
-      detail: `Send the header "X-CSRF: 1" with every /api request and every ${isAuth ? 'POST to /auth' : 'call'} (fetch(url, { credentials: 'include', headers: { 'X-CSRF': '1' } })).`,
+      detail: 'Send the header "X-CSRF: 1" with every /api request and every POST to /auth (fetch(url, { credentials: \'include\', headers: { \'X-CSRF\': \'1\' } })).',
     })
+  }
+
+  fastify.decorate('antiForgery', (which: 'every' | 'unsafe'): onRequestAsyncHookHandler => async (request) => {
+    if (which === 'unsafe' && SAFE_METHODS.has(request.method)) return
+    check(request)
   })
 }, { name: 'csrf', dependencies: ['cors', 'errors'] })

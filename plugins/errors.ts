@@ -4,9 +4,28 @@ import { ProblemError, problemType } from '../src/problem.ts'
 import type { FieldError } from '../src/problem.ts'
 import { Problem } from '../src/schemas/problem.ts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Answers what the router refuses before any route (a bad percent-encoding, an over-long segment): see src/app.ts. */
+    answerFrameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void
+  }
+}
+
 /** Every error leaves as RFC 9457 problem+json with a `code` and the request id. */
 export default fp(async function errors (fastify) {
   fastify.addSchema(Problem)
+
+  fastify.decorate('answerFrameworkError', function (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+    // No route, so no route hooks: the security headers come precomputed.
+    reply.headers(fastify.securityHeaders)
+    const problem = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new ProblemError({ status: 414, code: 'uri_too_long', title: 'URL too long', detail: 'A segment of the URL path is longer than this server accepts (200 characters); no SweatStack id is that long.' })
+      : error.code === 'FST_ERR_BAD_URL'
+        ? new ProblemError({ status: 400, code: 'invalid_url', title: 'Invalid URL', detail: 'The URL path is not valid percent-encoded UTF-8.' })
+        : toProblem(error)
+    request.log.info({ code: problem.code }, problem.detail)
+    sendProblem(request, reply, problem)
+  })
 
   fastify.setErrorHandler(async function (error: FastifyError | ProblemError, request, reply) {
     const problem = toProblem(error)
@@ -24,7 +43,7 @@ export default fp(async function errors (fastify) {
       detail: `${request.method} ${request.url.split('?')[0]} is not a route of this server; see /docs for the ones there are.`,
     }))
   })
-}, { name: 'errors', dependencies: ['rate-limit'] })
+}, { name: 'errors', dependencies: ['rate-limit', 'security-headers'] })
 
 export function sendProblem (request: FastifyRequest, reply: FastifyReply, problem: ProblemError): FastifyReply {
   const body = {
@@ -37,6 +56,15 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
     ...(problem.errors === undefined ? {} : { errors: problem.errors }),
   }
   return reply.code(problem.status).headers(problem.headers).type('application/problem+json').send(JSON.stringify(body))
+}
+
+/** Fastify's own request errors, under codes a frontend can rely on. */
+const FASTIFY_ERRORS: Record<string, { code: string, title: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', title: 'Unsupported content type' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', title: 'Body too large' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', title: 'Invalid request' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', title: 'Invalid request' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', title: 'Invalid request' },
 }
 
 function toProblem (error: FastifyError | ProblemError): ProblemError {
@@ -59,6 +87,8 @@ function toProblem (error: FastifyError | ProblemError): ProblemError {
     })
   }
   const status = error.statusCode ?? 500
+  const known = FASTIFY_ERRORS[error.code]
+  if (known !== undefined) return new ProblemError({ status, ...known, detail: error.message })
   if (status >= 400 && status < 500) {
     return new ProblemError({ status, code: (error.code ?? 'bad_request').toLowerCase(), title: 'Bad request', detail: error.message })
   }

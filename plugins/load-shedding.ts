@@ -33,7 +33,7 @@ export default fp(async function loadShedding (fastify) {
     sampleInterval: 100,
     retryAfter: 5,
     pressureHandler: (request, _reply, type, value) => {
-      if (request.url === '/health' || request.url === '/ready') return
+      if (request.routeOptions.url === '/health' || request.routeOptions.url === '/ready') return
       if (!fastify.isOverloaded()) return
       request.log.warn({ type, value }, 'shedding load')
       throw overloaded()

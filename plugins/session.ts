@@ -6,8 +6,15 @@ import type { FastifyRequest } from 'fastify'
 import { ProblemError } from '../src/problem.ts'
 import type { LoginSessionData } from '../src/session-data.ts'
 
-export const SESSION_COOKIE = 'sweatstack_session'
-export const LOGIN_COOKIE = 'sweatstack_login'
+/**
+ * The cookies' names and paths. On https they take the `__Host-` prefix, which browsers accept only when
+ * Secure, with Path=/ and no Domain: a sibling subdomain cannot then toss in a cookie that shadows them.
+ */
+export function cookieNames (secure: boolean): { session: string, login: string, loginPath: string } {
+  return secure
+    ? { session: '__Host-sweatstack_session', login: '__Host-sweatstack_login', loginPath: '/' }
+    : { session: 'sweatstack_session', login: 'sweatstack_login', loginPath: '/auth/sweatstack' }
+}
 /** How long a started sign-in may take before its state is forgotten. */
 export const LOGIN_TTL_SECONDS = 600
 
@@ -25,16 +32,18 @@ declare module 'fastify' {
 /**
  * Two encrypted cookies (libsodium secretbox): `sweatstack_session` holds the signed-in user and tokens;
  * `sweatstack_login` holds pending sign-ins (state, PKCE verifier, return URL), is sent only to
- * /auth/sweatstack and lives ten minutes. A cookie that does not decrypt is simply no session.
+ * /auth/sweatstack (to / on https, where both are `__Host-` cookies) and lives ten minutes. A cookie
+ * that does not decrypt is simply no session.
  */
 export default fp(async function session (fastify) {
   const { config } = fastify
   const secure = config.appUrl.startsWith('https://')
+  const names = cookieNames(secure)
   await fastify.register(cookie)
   await fastify.register(secureSession, [
     {
       sessionName: 'session',
-      cookieName: SESSION_COOKIE,
+      cookieName: names.session,
       key: config.sessionKeys,
       // Expiry is enforced from `createdAt` inside the session; this is only a backstop.
       expiry: config.sessionMaxAgeSeconds + 3600,
@@ -42,14 +51,14 @@ export default fp(async function session (fastify) {
     },
     {
       sessionName: 'loginSession',
-      cookieName: LOGIN_COOKIE,
+      cookieName: names.login,
       key: config.sessionKeys,
       expiry: LOGIN_TTL_SECONDS,
-      cookie: { path: '/auth/sweatstack', httpOnly: true, sameSite: 'lax', secure, maxAge: LOGIN_TTL_SECONDS },
+      cookie: { path: names.loginPath, httpOnly: true, sameSite: 'lax', secure, maxAge: LOGIN_TTL_SECONDS },
     },
   ])
 
-  const cookieBytes = (value: string) => SESSION_COOKIE.length + 1 + Buffer.byteLength(encodeURIComponent(value))
+  const cookieBytes = (value: string) => names.session.length + 1 + Buffer.byteLength(encodeURIComponent(value))
   fastify.decorateRequest('ensureSessionFits', function (this: FastifyRequest) {
     const bytes = cookieBytes(fastify.encodeSecureSession(this.session))
     if (bytes <= COOKIE_LIMIT_BYTES) return

@@ -5,6 +5,8 @@ import { ProblemError } from '../src/problem.ts'
 import { problemResponses } from '../src/schemas/problem.ts'
 import { verifyWebhookSignature } from '../src/webhook-signature.ts'
 
+/** SweatStack's events are a few hundred bytes. */
+const MAX_WEBHOOK_BYTES = 64 * 1024
 /** SweatStack retries a delivery for 24 hours; a replay within that time is acknowledged and ignored. */
 const SEEN_MS = 24 * 3600 * 1000
 
@@ -16,8 +18,9 @@ const SEEN_MS = 24 * 3600 * 1000
 const webhooks: FastifyPluginAsyncTypebox = async (fastify) => {
   const secrets = fastify.config.webhookSecrets
 
-  // The signature covers the raw bytes: keep them, and parse only after checking.
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body))
+  // JSON only, within its limit (else 415, 413). The signature covers the raw bytes: keep them, and parse only after checking.
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body))
 
   fastify.post('/webhooks/sweatstack', {
     schema: {

@@ -72,6 +72,8 @@ export async function buildSandbox (options: SandboxOptions = {}): Promise<Fasti
     const path = pathOf(request.url)
     if (path === controlPrefix || path.startsWith(controlPrefix + '/')) return
     state.stats.requests++
+    state.received.push(`${request.method} ${request.raw.url}`)
+    if (state.received.length > 1000) state.received.splice(0, state.received.length - 1000)
     const fault = takeFault(state.faults, request.method, path)
     if (fault !== undefined && await applyFault(fault, request, reply)) return reply
   })

@@ -46,6 +46,10 @@ export interface SandboxControl {
   sendWebhook: (event: WebhookEvent) => Promise<boolean>
   /** Uploaded sources, oldest first, optionally of one user. */
   sources: (userId?: string) => SourceResponse[]
+  /** Every authorization code, access token and refresh token handed out, and the client secret. */
+  issuedSecrets: () => string[]
+  /** The last 1000 requests received (control API aside), oldest first, as `METHOD target` with the target as sent. */
+  received: () => string[]
 }
 
 const configChecks: Record<keyof SandboxConfig, (value: unknown) => boolean> = {
@@ -68,6 +72,8 @@ export function createControl (state: SandboxState, webhooks: WebhookSender): Sa
     sendWebhook: (event) => webhooks.send(event),
     users: () => sandboxUsers.map(({ id, name, role, email }) => ({ id, name, role, email })),
     stats: () => structuredClone(state.stats),
+    issuedSecrets: () => [...state.issued, state.options.clientSecret],
+    received: () => [...state.received],
     reset () {
       state.stats = emptyStats()
       state.faults.length = 0

@@ -86,6 +86,10 @@ export interface SandboxState {
   /** Pending timers (upload processing), cleared when the app closes. */
   timers: Set<NodeJS.Timeout>
   now: () => number
+  /** Every code and token handed out, for tests that check none of them leaks. */
+  issued: Set<string>
+  /** What was received, oldest first: `METHOD target` as sent (percent-encoding kept), the last 1000. */
+  received: string[]
 }
 
 export function initialConfig (options: ResolvedOptions): SandboxConfig {
@@ -128,6 +132,8 @@ export async function createState (options: ResolvedOptions): Promise<SandboxSta
     stats: emptyStats(),
     faults: [],
     grants: createGrantStore(options.now),
+    issued: new Set(),
+    received: [],
     signer: await createAccessTokenSigner(),
     activities,
     managedUsers: seedManagedUsers(),

@@ -22,6 +22,7 @@ export async function sendTokens (state: SandboxState, request: FastifyRequest, 
     userId: grant.userId, clientId: state.options.clientId, issuer: issuerOf(request), scopes: grant.scopes, ttlSeconds: ttl, nowMs: state.now(), actorId: grant.actorId ?? null,
   })
   state.grants.recordAccessToken(grant.userId, jti)
+  state.issued.add(token).add(grant.refreshToken)
   if (grant.actorId != null) state.grants.recordAccessToken(grant.actorId, jti)
   const body: TokenResponse = {
     access_token: token, token_type: 'Bearer', expires_in: ttl, refresh_token: grant.refreshToken, scope: grant.scopes.join(' '), id_token: null,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import Fastify from 'fastify'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions, RouteOptions } from 'fastify'
 import AjvCompiler from '@fastify/ajv-compiler'
 import autoload from '@fastify/autoload'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
@@ -27,6 +27,8 @@ export interface BuildOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance']
   /** Epoch ms; defaults to Date.now. Tests put the BFF and the sandbox on one pinned calendar. */
   now?: () => number
+  /** Sees every route as it is added (the route-table tests enumerate them this way). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 /** The whole BFF as a Fastify instance, not yet listening: plugins first, then routes. */
@@ -45,6 +47,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
+    frameworkErrors: (error, request, reply) => app.answerFrameworkError(error, request, reply),
     schemaController: {
       compilersFactory: {
         // Query strings and paths are text, so their values are coerced ("50" → 50, one value → [value]);
@@ -68,6 +71,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data))
   app.decorate('config', config)
   app.decorate('now', options.now ?? Date.now)
+  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

@@ -72,6 +72,21 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>
 
 /** Reads and checks every setting at once, so one start reports every problem. */
+/** What a valid configuration still deserves a warning about at start. */
+export function configWarnings (config: Config): string[] {
+  const warnings: string[] = []
+  if (config.sandbox) {
+    warnings.push(`SANDBOX MODE: signing in against the sandbox SweatStack at ${config.sweatstackUrl}, not the real one. Set SWEATSTACK_CLIENT_ID and SWEATSTACK_CLIENT_SECRET to use SweatStack.`)
+  }
+  if (config.trustProxy === true) {
+    warnings.push('TRUST_PROXY=true believes X-Forwarded-For from anyone: a client can then pick the address it is rate limited by. Set it to the hop count or the addresses of your proxies instead.')
+  }
+  if (config.sessionKeyIsEphemeral) {
+    warnings.push('SWEATSTACK_SESSION_SECRET is not set: using a random key, so sessions end when the server restarts.')
+  }
+  return warnings
+}
+
 export function loadConfig (env: Env = process.env): Config {
   const problems: string[] = []
   const read = (name: string): string | undefined => {

@@ -30,7 +30,7 @@ export class EventHub {
     this.#state = state
     this.#now = now
     this.#replayMs = replaySeconds * 1000
-    state.onMessage(message => {
+    state.onMessage('events', message => {
       let event: LiveEvent
       try {
         event = JSON.parse(message) as LiveEvent
@@ -46,7 +46,7 @@ export class EventHub {
   async publish (event: Omit<LiveEvent, 'id'>): Promise<LiveEvent> {
     const id = `${this.#now().toString(36).padStart(9, '0')}-${(this.#sequence++ % 1296).toString(36).padStart(2, '0')}${randomBytes(3).toString('hex')}`
     const live = { id, ...event }
-    await this.#state.publish(JSON.stringify(live))
+    await this.#state.publish('events', JSON.stringify(live))
     return live
   }
 

@@ -24,8 +24,8 @@ export interface ForwardOptions {
   bodyTimeoutMs?: number
 }
 
-/** Upstream response headers worth passing on; cookies and hop-by-hop headers never are. */
-const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'cache-control', 'etag', 'last-modified']
+/** Upstream response headers worth passing on; cookies, hop-by-hop headers and caching rules (every answer is `no-store`) never are. */
+const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition', 'etag', 'last-modified']
 
 /** What a streamed answer may be: SweatStack's Parquet type is not documented; NDJSON may come as JSON or text. */
 const PARQUET_TYPES = /^application\/(?:vnd\.apache\.parquet|x-parquet|octet-stream)\b/i
@@ -47,10 +47,29 @@ export function toSearchParams (query: unknown = {}): URLSearchParams {
   return params
 }
 
-/** `/api/v1/activities/{activity_id}` with the request's parameters, each percent-encoded. */
+/** What a path parameter may be: one whole segment, never `.`, `..`, a separator or an escape. */
+const PATH_SEGMENT = /^[A-Za-z0-9_-]{1,128}$/
+
+/**
+ * `/api/v1/activities/{activity_id}` with the request's parameters. The route schemas already allow
+ * nothing else; this refuses any value that could add, remove or change a segment of SweatStack's path
+ * anyway, so a route whose schema forgot the pattern cannot steer the call elsewhere.
+ */
 export function upstreamPath (template: string, params: unknown): string {
   const values = (params ?? {}) as Record<string, unknown>
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(values[name])))
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = String(values[name])
+    if (!PATH_SEGMENT.test(value)) {
+      throw new ProblemError({
+        status: 400,
+        code: 'invalid_request',
+        title: 'Invalid request',
+        detail: `params ${name}: must be a SweatStack id (letters, digits, "-" and "_")`,
+        errors: [{ in: 'params', name, message: 'must be a SweatStack id (letters, digits, "-" and "_")' }],
+      })
+    }
+    return value
+  })
 }
 
 /** Whether the caller asked for JSON rather than Parquet (`Accept: application/json`). */
@@ -58,6 +77,11 @@ export function wantsJson (accept: string | undefined): boolean {
   if (accept === undefined) return false
   const types = accept.split(',').map(part => part.split(';')[0]!.trim().toLowerCase())
   return types.includes('application/json') && !types.includes(PARQUET)
+}
+
+function carriesBody (request: FastifyRequest): boolean {
+  const length = request.headers['content-length']
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined
 }
 
 function encodeBody (contentType: string | undefined, body: unknown): string | undefined {
@@ -73,6 +97,15 @@ function encodeBody (contentType: string | undefined, body: unknown): string | u
  * When the browser goes away, the upstream call is aborted.
  */
 export async function forwardToSweatStack (request: FastifyRequest, reply: FastifyReply, operation: ForwardedOperation, options: ForwardOptions = {}): Promise<FastifyReply> {
+  if (operation.bodyContentType === undefined && carriesBody(request)) {
+    throw new ProblemError({
+      status: 400,
+      code: 'invalid_request',
+      title: 'Invalid request',
+      detail: `body: ${operation.method} ${operation.path} takes no body`,
+      errors: [{ in: 'body', name: 'body', message: 'this operation takes no body' }],
+    })
+  }
   const client = request.server.sweatstack
   const isParquet = operation.contentType === PARQUET
   const asJson = isParquet && wantsJson(request.headers.accept)

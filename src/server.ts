@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { ConfigError, configWarnings, loadConfig } from './config.ts'
 import type { Config } from './config.ts'
 import { loggerOptions } from './logger.ts'
 
@@ -42,11 +42,6 @@ export async function startServer (config: Config, alsoClose?: () => Promise<voi
     await alsoClose?.()
   })
   await app.listen({ port: config.port, host: config.host })
-  if (config.sandbox) {
-    app.log.warn(`SANDBOX MODE: signing in against the sandbox SweatStack at ${config.sweatstackUrl}, not the real one. Set SWEATSTACK_CLIENT_ID and SWEATSTACK_CLIENT_SECRET to use SweatStack.`)
-  }
-  if (config.sessionKeyIsEphemeral) {
-    app.log.warn('SWEATSTACK_SESSION_SECRET is not set: using a random key, so sessions end when the server restarts.')
-  }
+  for (const warning of configWarnings(config)) app.log.warn(warning)
   return app
 }

@@ -20,12 +20,14 @@ export interface PendingLogin {
 
 declare module '@fastify/secure-session' {
   interface SessionData {
+    /** This session's id (random, made at sign-in): what sign-out records as ended. */
+    sid: string
     principal: SessionIdentity
     /** Coach mode: the athlete the principal acts for, with their delegated tokens. */
     selected?: SessionIdentity
-    /** Epoch seconds of sign-in; the session ends `SESSION_MAX_AGE` later whatever happens. */
+    /** Epoch ms of sign-in; the session ends `SESSION_MAX_AGE` later whatever happens. */
     createdAt: number
-    /** Epoch seconds of the last use, kept coarse (see plugins/auth.ts) so that not every request rewrites the cookie. */
+    /** Epoch ms of the last use, kept coarse (see plugins/auth.ts) so that not every request rewrites the cookie. */
     lastSeenAt: number
   }
 }

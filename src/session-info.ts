@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 
 /** What GET /auth/sweatstack/user says about the session (never a token). */
-export function sessionInfo (request: FastifyRequest) {
-  const principal = request.signedInIdentity()
+export async function sessionInfo (request: FastifyRequest) {
+  const principal = await request.signedInIdentity()
   const selected = request.session.get('selected')
   const createdAt = request.session.get('createdAt') ?? 0
   return {
@@ -11,6 +11,6 @@ export function sessionInfo (request: FastifyRequest) {
     selectedUserId: selected?.userId ?? null,
     selectedName: selected?.name ?? null,
     scopes: principal.scopes,
-    expiresAt: new Date((createdAt + request.server.config.sessionMaxAgeSeconds) * 1000).toISOString(),
+    expiresAt: new Date(createdAt + request.server.config.sessionMaxAgeSeconds * 1000).toISOString(),
   }
 }

@@ -2,30 +2,38 @@ import { EventEmitter } from 'node:events'
 import { Redis } from 'ioredis'
 import type { FastifyBaseLogger } from 'fastify'
 
+/** The publish/subscribe channels: webhook events for browsers, and ended sessions. */
+export type Channel = 'events' | 'sessions'
+
 /**
  * What replicas share: a lock and a short-lived record per refresh (so only one replica refreshes a
- * token and the others pick up its answer), "seen" marks for webhook de-duplication, and the fan-out of
- * events to every replica. In-process when there is one replica; Redis when there are several. If Redis
- * goes away, each operation falls back to the in-process one (with a warning) until it is back.
+ * token and the others pick up its answer), "seen" marks for webhook de-duplication, ended sessions,
+ * and the fan-out of messages to every replica. In-process when there is one replica; Redis when there
+ * are several. If Redis goes away, each operation falls back to the in-process one (with a warning)
+ * until it is back.
  */
 export interface SharedState {
   /** Takes the lock when free; true when this caller holds it now. */
   lock (key: string, ttlMs: number): Promise<boolean>
   unlock (key: string): Promise<void>
   get (key: string): Promise<string | null>
+  /** Several values in one round trip, in the order of `keys`. */
+  getMany (keys: readonly string[]): Promise<Array<string | null>>
   set (key: string, value: string, ttlMs: number): Promise<void>
   /** Marks a key as seen; true only for the first caller within the ttl. */
   firstSeen (key: string, ttlMs: number): Promise<boolean>
-  publish (message: string): Promise<void>
-  /** Every published message, from every replica (this one included), in order per publisher. */
-  onMessage (listener: (message: string) => void): void
+  publish (channel: Channel, message: string): Promise<void>
+  /** Every message published on `channel`, from every replica (this one included), in order per publisher. */
+  onMessage (channel: Channel, listener: (message: string) => void): void
+  /** Called each time a lost shared store is reachable again (never for the in-process one). */
+  onReconnect (listener: () => void): void
   /** `memory` (no Redis configured), `redis`, or `redis-unavailable` (configured but not reachable). */
   status (): 'memory' | 'redis' | 'redis-unavailable'
   close (): Promise<void>
 }
 
 const PREFIX = 'sweatstack-bff:'
-const CHANNEL = `${PREFIX}events`
+const CHANNELS: readonly Channel[] = ['events', 'sessions']
 
 export class MemoryState implements SharedState {
   readonly #values = new Map<string, { value: string, expiresAt: number }>()
@@ -65,6 +73,10 @@ export class MemoryState implements SharedState {
     return this.#live(key)
   }
 
+  async getMany (keys: readonly string[]): Promise<Array<string | null>> {
+    return keys.map(key => this.#live(key))
+  }
+
   async set (key: string, value: string, ttlMs: number): Promise<void> {
     this.#sweep()
     this.#values.set(key, { value, expiresAt: Date.now() + ttlMs })
@@ -76,13 +88,15 @@ export class MemoryState implements SharedState {
     return true
   }
 
-  async publish (message: string): Promise<void> {
-    this.#events.emit('message', message)
+  async publish (channel: Channel, message: string): Promise<void> {
+    this.#events.emit(channel, message)
   }
 
-  onMessage (listener: (message: string) => void): void {
-    this.#events.on('message', listener)
+  onMessage (channel: Channel, listener: (message: string) => void): void {
+    this.#events.on(channel, listener)
   }
+
+  onReconnect (): void {}
 
   status (): 'memory' {
     return 'memory'
@@ -98,7 +112,9 @@ export class RedisState implements SharedState {
   readonly #subscriber: Redis
   readonly #fallback = new MemoryState()
   readonly #log: FastifyBaseLogger
+  readonly #reconnected = new EventEmitter()
   #warnedAt = 0
+  #lost = false
 
   constructor (url: string, log: FastifyBaseLogger) {
     this.#log = log
@@ -107,7 +123,14 @@ export class RedisState implements SharedState {
     this.#redis = new Redis(url, options)
     this.#subscriber = new Redis(url, { ...options, enableOfflineQueue: true })
     for (const client of [this.#redis, this.#subscriber]) client.on('error', error => this.#warn(error))
-    this.#subscriber.subscribe(CHANNEL).catch(error => this.#warn(error))
+    this.#subscriber.subscribe(...CHANNELS.map(channel => PREFIX + channel)).catch(error => this.#warn(error))
+    this.#redis.on('close', () => { this.#lost = true })
+    this.#redis.on('ready', () => {
+      if (!this.#lost) return
+      this.#lost = false
+      this.#log.info('Redis is reachable again: shared state restored')
+      this.#reconnected.emit('reconnect')
+    })
   }
 
   #warn (error: unknown): void {
@@ -141,6 +164,10 @@ export class RedisState implements SharedState {
     return this.#either(redis => redis.get(`${PREFIX}${key}`), fallback => fallback.get(key))
   }
 
+  getMany (keys: readonly string[]): Promise<Array<string | null>> {
+    return this.#either(redis => redis.mget(keys.map(key => PREFIX + key)), fallback => fallback.getMany(keys))
+  }
+
   set (key: string, value: string, ttlMs: number): Promise<void> {
     return this.#either(async redis => { await redis.set(`${PREFIX}${key}`, value, 'PX', ttlMs) }, fallback => fallback.set(key, value, ttlMs))
   }
@@ -149,14 +176,18 @@ export class RedisState implements SharedState {
     return this.#either(async redis => (await redis.set(`${PREFIX}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK', fallback => fallback.firstSeen(key, ttlMs))
   }
 
-  publish (message: string): Promise<void> {
-    // Without Redis, at least the browsers on this replica get it.
-    return this.#either(async redis => { await redis.publish(CHANNEL, message) }, fallback => fallback.publish(message))
+  publish (channel: Channel, message: string): Promise<void> {
+    // Without Redis, at least this replica gets it.
+    return this.#either(async redis => { await redis.publish(PREFIX + channel, message) }, fallback => fallback.publish(channel, message))
   }
 
-  onMessage (listener: (message: string) => void): void {
-    this.#subscriber.on('message', (_channel: string, message: string) => listener(message))
-    this.#fallback.onMessage(listener)
+  onMessage (channel: Channel, listener: (message: string) => void): void {
+    this.#subscriber.on('message', (from: string, message: string) => { if (from === PREFIX + channel) listener(message) })
+    this.#fallback.onMessage(channel, listener)
+  }
+
+  onReconnect (listener: () => void): void {
+    this.#reconnected.on('reconnect', listener)
   }
 
   status (): 'redis' | 'redis-unavailable' {

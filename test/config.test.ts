@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError, loadConfig } from '../src/config.ts'
+import { ConfigError, configWarnings, loadConfig } from '../src/config.ts'
 import { makeSessionKey } from './helper.ts'
 
 const real = { SWEATSTACK_CLIENT_ID: 'id', SWEATSTACK_CLIENT_SECRET: 'secret', SWEATSTACK_SESSION_SECRET: makeSessionKey() }
@@ -84,4 +84,12 @@ t.test('the error message lists the problems for a person', async t => {
   } catch (error) {
     t.match((error as Error).message, /^sweatstack-bff cannot start: 1 problem in the configuration\n {2}- SWEATSTACK_SESSION_SECRET is missing/)
   }
+})
+
+t.test('a valid configuration still warns at start about what it risks', async t => {
+  t.same(configWarnings(loadConfig(real)), [], 'a production configuration: no warning')
+  t.match(configWarnings(loadConfig({ ...real, TRUST_PROXY: 'true' })), [/TRUST_PROXY=true believes X-Forwarded-For from anyone/])
+  t.same(configWarnings(loadConfig({ ...real, TRUST_PROXY: '1' })), [], 'a hop count: no warning')
+  const sandbox = configWarnings(loadConfig({}))
+  t.match(sandbox, [/SANDBOX MODE/, /SWEATSTACK_SESSION_SECRET is not set/])
 })

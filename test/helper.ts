@@ -10,6 +10,7 @@ import pino from 'pino'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import type { Config } from '../src/config.ts'
+import type { BuildOptions } from '../src/app.ts'
 import { loggerOptions } from '../src/logger.ts'
 import { startSandbox } from '../sandbox/start.ts'
 import type { StartedSandbox } from '../sandbox/start.ts'
@@ -50,8 +51,18 @@ export interface Bff {
   clock: TestClock
 }
 
-/** Builds the BFF against a SweatStack at `sweatstackUrl`; it is closed when the test ends. */
-export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<string, string> = {}, clock = new TestClock()): Promise<Bff> {
+export interface BffOptions {
+  clock?: TestClock
+  onRoute?: BuildOptions['onRoute']
+}
+
+/**
+ * Builds the BFF against a SweatStack at `sweatstackUrl`; it is closed when the test ends. It logs at
+ * `trace` unless told otherwise, so that every test is also a test that no secret reaches a log line
+ * (see startStack).
+ */
+export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<string, string> = {}, options: BffOptions = {}): Promise<Bff> {
+  const clock = options.clock ?? new TestClock()
   const sessionKey = makeSessionKey()
   const config = loadConfig({
     SWEATSTACK_CLIENT_ID: 'sandbox-client',
@@ -60,24 +71,38 @@ export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<
     SWEATSTACK_URL: sweatstackUrl,
     APP_URL,
     FRONTEND_ORIGINS: FRONTEND,
-    LOG_LEVEL: 'debug',
+    LOG_LEVEL: 'trace',
     // Tests share two cores with each other; the load-shedding test turns it on for itself.
     LOAD_SHEDDING_EVENT_LOOP_DELAY_MS: '0',
     ...env,
   })
   const logs: string[] = []
   const sink = new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })
-  const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink), now: clock.now })
+  const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink), now: clock.now, ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }) })
   await app.ready()
   t.teardown(() => app.close())
   return { app, config, sessionKey, logs, clock }
 }
 
+/**
+ * When the test ends, fails it if any code, token or secret the sandbox handed out, or any of the BFF's
+ * keys, appears in a line the BFF logged (as it is or URL-encoded).
+ */
+export function checkLogsAtEnd (t: Teardown, sandbox: StartedSandbox, logs: readonly string[], config: Config): void {
+  t.teardown(() => {
+    const text = logs.join('')
+    const secrets = [...sandbox.sandbox.issuedSecrets(), ...config.sessionKeys.map(key => key.toString('base64url')), ...config.webhookSecrets]
+    const leaked = secrets.filter(secret => secret.length >= 8 && (text.includes(secret) || text.includes(encodeURIComponent(secret))))
+    if (leaked.length > 0) throw new Error(`${leaked.length} secrets reached the BFF's log, e.g. ${leaked[0]!.slice(0, 12)}…`)
+  })
+}
+
 /** Starts the sandbox and builds the BFF against it; both are closed when the test ends. */
-export async function startStack (t: Teardown, options: { env?: Record<string, string>, sandbox?: SandboxOptions, clock?: TestClock } = {}): Promise<Stack> {
+export async function startStack (t: Teardown, options: { env?: Record<string, string>, sandbox?: SandboxOptions } & BffOptions = {}): Promise<Stack> {
   const clock = options.clock ?? new TestClock()
   const sandbox = await startTestSandbox(t, clock, options.sandbox)
-  const bff = await buildBff(t, sandbox.url, options.env, clock)
+  const bff = await buildBff(t, sandbox.url, options.env, { ...options, clock })
+  checkLogsAtEnd(t, sandbox, bff.logs, bff.config)
   return { ...bff, sandbox }
 }
 
@@ -169,8 +194,16 @@ export function requireTool (t: { fail: (message: string) => void, comment: (mes
   return false
 }
 
+export interface TestRedis {
+  url: string
+  /** Kills it (SIGKILL: nothing saved, as a crash). */
+  stop: () => Promise<void>
+  /** Starts a fresh, empty one on the same port (as a restarted Redis without persistence). */
+  start: () => Promise<void>
+}
+
 /** A real redis-server on a free loopback port, stopped when the test ends. */
-export async function startRedis (t: Teardown): Promise<{ url: string, stop: () => Promise<void> }> {
+export async function startRedis (t: Teardown): Promise<TestRedis> {
   const port = await new Promise<number>((resolve, reject) => {
     const server = createServer()
     server.listen(0, '127.0.0.1', () => {
@@ -182,25 +215,29 @@ export async function startRedis (t: Teardown): Promise<{ url: string, stop: () 
   // Under faketime (the faked-date run of .ci/run) Redis keeps the real clock: libfaketime and Redis's
   // jemalloc do not load together, and Redis only counts durations.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')))
-  const child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env })
-  let stopped = false
+  let child: ReturnType<typeof spawn> | undefined
   const stop = async () => {
-    if (stopped) return
-    stopped = true
-    child.kill('SIGKILL')
-    await new Promise(resolve => child.once('exit', resolve))
+    const running = child
+    child = undefined
+    if (running === undefined || running.exitCode !== null) return
+    running.kill('SIGKILL')
+    await new Promise(resolve => running.once('exit', resolve))
+  }
+  const start = async () => {
+    child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env })
+    const until = performance.now() + 10_000
+    for (;;) {
+      const ready = await new Promise<boolean>(resolve => {
+        const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'))
+        socket.once('data', data => { socket.destroy(); resolve(String(data).startsWith('+PONG')) })
+        socket.once('error', () => resolve(false))
+      })
+      if (ready) return
+      if (performance.now() > until) throw new Error('redis-server did not start within 10 s')
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
   }
   t.teardown(stop)
-  const until = performance.now() + 10_000
-  for (;;) {
-    const ready = await new Promise<boolean>(resolve => {
-      const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'))
-      socket.once('data', data => { socket.destroy(); resolve(String(data).startsWith('+PONG')) })
-      socket.once('error', () => resolve(false))
-    })
-    if (ready) break
-    if (performance.now() > until) throw new Error('redis-server did not start within 10 s')
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop }
+  await start()
+  return { url: `redis://127.0.0.1:${port}`, stop, start }
 }

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { Browser, FRONTEND, approveAtSandbox, athlete, startStack } from './helper.ts'
 
-t.test('no token, code, verifier, state or secret ever reaches a log line', async t => {
-  const stack = await startStack(t, { sandbox: { accessTokenTtlSeconds: 30 } })
+t.test('no token, code, verifier, state or secret ever reaches a log line, even at trace level', async t => {
+  const stack = await startStack(t, { sandbox: { accessTokenTtlSeconds: 30 }, env: { LOG_LEVEL: 'trace' } })
   const browser = new Browser(stack.app)
   const secrets = new Set<string>(['sandbox-secret', stack.sessionKey])
 
@@ -33,6 +33,13 @@ t.test('no token, code, verifier, state or secret ever reaches a log line', asyn
   secrets.add('leaked-state-value')
   stack.sandbox.sandbox.addFault({ path: '/api/v1/activities/*', status: 500, body: { detail: 'boom' }, times: 1 })
   await browser.api('/api/v1/activities/?limit=2')
+  // An upload at trace level: @fastify/multipart logs busboy's options, the request's headers among them.
+  const boundary = 'trace-upload'
+  const upload = await browser.api('/api/v1/activities/upload', { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="ride.fit"\r\n\r\nfit-bytes\r\n--${boundary}--\r\n` })
+  t.equal(upload.statusCode, 403, 'refused by SweatStack (no data:write), after the BFF read it')
+  const busboyLine = stack.logs.find(line => line.includes('Providing options to busboy'))
+  t.ok(busboyLine, 'the trace line with the request headers was written')
+  t.match(busboyLine, /"cookie":"\[redacted\]"/, 'with the cookie redacted')
   await browser.request({ method: 'POST', url: '/auth/sweatstack/logout', headers: { 'x-csrf': '1', origin: FRONTEND } })
 
   const logs = stack.logs.join('')

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import { signWebhook } from '../src/webhook-signature.ts'
 import { TestClock } from './calendar.ts'
-import { Browser, FRONTEND, athlete, buildBff, makeSessionKey, requireTool, signIn, startRedis, startTestSandbox } from './helper.ts'
+import { Browser, FRONTEND, athlete, buildBff, checkLogsAtEnd, makeSessionKey, requireTool, signIn, startRedis, startTestSandbox } from './helper.ts'
 import type { Bff } from './helper.ts'
 import { openEventStream } from './sse-client.ts'
 
@@ -15,10 +15,13 @@ async function replicas (t: { teardown: (fn: () => unknown) => void }, redisUrl:
   const clock = new TestClock()
   const sandbox = await startTestSandbox(t, clock, sandboxOptions)
   const env = { REDIS_URL: redisUrl, SWEATSTACK_SESSION_SECRET: makeSessionKey(), SWEATSTACK_WEBHOOK_SECRETS: SECRET, LOG_LEVEL: 'info' }
-  const a = await buildBff(t, sandbox.url, env, clock)
-  const b = await buildBff(t, sandbox.url, env, clock)
-  for (const replica of [a, b]) await replica.app.listen({ port: 0, host: '127.0.0.1' })
-  return { sandbox, a, b }
+  const replica = async () => {
+    const bff = await buildBff(t, sandbox.url, env, { clock })
+    checkLogsAtEnd(t, sandbox, bff.logs, bff.config)
+    await bff.app.listen({ port: 0, host: '127.0.0.1' })
+    return bff
+  }
+  return { sandbox, a: await replica(), b: await replica(), replica }
 }
 
 const urlOf = (replica: Bff) => `http://127.0.0.1:${(replica.app.server.address() as { port: number }).port}`
@@ -93,6 +96,35 @@ t.test('two replicas on one Redis', async t => {
     const statuses = []
     for (let i = 0; i < 6; i++) statuses.push((await (i % 2 === 0 ? a : b).app.inject({ url: '/auth/sweatstack/login', remoteAddress: '203.0.113.50' })).statusCode)
     t.same(statuses, [302, 302, 302, 302, 429, 429])
+  })
+
+  t.test('sign-out holds on every replica, and comes back after Redis restarts empty', async t => {
+    const own = await startRedis(t)
+    const { a, b, replica } = await replicas(t, own.url)
+    const browser = new Browser(a.app)
+    await signIn(browser)
+    const stolen = browser.cookieHeader('/')
+    const stillIn = new Browser(b.app)
+    await signIn(stillIn)
+    const replayOn = (replica: Bff, cookie: string) => replica.app.inject({ url: '/api/v1/activities/?limit=1', headers: { cookie, 'x-csrf': '1' } })
+
+    t.equal((await browser.request({ method: 'POST', url: '/auth/sweatstack/logout', headers: { 'x-csrf': '1', origin: FRONTEND } })).statusCode, 204, 'signed out on A')
+    for (const [name, replica] of [['A', a], ['B', b]] as const) t.equal((await replayOn(replica, stolen)).statusCode, 401, `the stolen copy is refused on ${name}`)
+    t.equal((await replayOn(b, stillIn.cookieHeader('/'))).statusCode, 200, 'the user\'s other session lives on')
+
+    // Redis dies and comes back empty: the replicas write back what they know.
+    await own.stop()
+    for (const replica of [a, b]) t.equal((await replayOn(replica, stolen)).statusCode, 401, 'refused while Redis is down (each replica remembers)')
+    await own.start()
+    const until = performance.now() + 10_000
+    while ((await b.app.inject({ url: '/ready' })).json().sharedState !== 'redis' && performance.now() < until) await sleep(50)
+    await sleep(200)
+    const fresh = await replica()
+    t.equal((await replayOn(fresh, stolen)).statusCode, 401, 'a replica started after the restart, knowing nothing itself, refuses it too: the record is back in Redis')
+
+    const otherCopy = stillIn.cookieHeader('/')
+    t.equal((await stillIn.request({ method: 'POST', url: '/auth/sweatstack/logout-everywhere', headers: { 'x-csrf': '1', origin: FRONTEND } })).statusCode, 204, 'signed out everywhere on B')
+    for (const [name, other] of [['A', a], ['a new replica', fresh]] as const) t.equal((await replayOn(other, otherCopy)).statusCode, 401, `every session refused on ${name}`)
   })
 
   t.test('Redis stopped mid-test: the replicas keep serving on in-process state, and /ready says so', async t => {

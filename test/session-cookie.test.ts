@@ -18,7 +18,8 @@ t.test('a session past its maximum age is session_expired', async t => {
   const stack = await startStack(t)
   const old = stack.app.createSecureSession({
     principal: { userId: athlete.id, name: null, accessToken: 'x', refreshToken: 'y', expiresAt: 0, scopes: [] },
-    createdAt: stack.clock.seconds() - 8 * 24 * 3600,
+    sid: 'old-session',
+    createdAt: stack.clock.now() - 8 * 24 * 3600_000,
   })
   const cookie = encodeURIComponent(stack.app.encodeSecureSession(old))
   const response = await stack.app.inject({ url: '/api/v1/activities/', headers: { cookie: `sweatstack_session=${cookie}`, 'x-csrf': '1' } })

@@ -82,12 +82,20 @@ t.test('the PKCE verifier sent to the token endpoint matches the challenge', asy
   t.not(challenge, createHash('sha256').update('').digest('base64url'))
 })
 
-t.test('Secure cookies when APP_URL is https', async t => {
-  const stack = await startStack(t, { env: { APP_URL: 'https://bff.example.com' } })
+t.test('Secure __Host- cookies when APP_URL is https, so a sibling subdomain cannot shadow them', async t => {
+  const stack = await startStack(t, { env: { APP_URL: 'https://bff.example.com' }, sandbox: { redirectUris: ['https://bff.example.com/auth/sweatstack/callback'] } })
   const browser = new Browser(stack.app)
   const login = await browser.request({ method: 'GET', url: '/auth/sweatstack/login' })
-  t.equal(login.cookies.find(c => c.name === 'sweatstack_login')?.secure, true)
   t.equal(new URL(login.headers.location as string).searchParams.get('redirect_uri'), 'https://bff.example.com/auth/sweatstack/callback')
+  const callback = await signIn(browser)
+  for (const cookie of [...login.cookies, ...callback.cookies].filter(c => c.value !== '')) {
+    t.match(cookie.name, /^__Host-sweatstack_(?:login|session)$/, `${cookie.name}: the __Host- prefix`)
+    t.equal(cookie.secure, true, `${cookie.name}: Secure`)
+    t.equal(cookie.path, '/', `${cookie.name}: Path=/`)
+    t.equal(cookie.domain, undefined, `${cookie.name}: no Domain`)
+  }
+  t.ok(callback.cookies.some(c => c.name === '__Host-sweatstack_session'), 'the session cookie')
+  t.equal((await browser.request({ url: '/auth/sweatstack/user' })).statusCode, 200, 'and it works')
 })
 
 t.test('signing in again starts a fresh session', async t => {

@@ -39,6 +39,8 @@ export async function openEventStream (url: string, headers: Record<string, stri
     headers: response.headers,
     events,
     comments,
+    /** Resolves when the server ends the stream (or the test closes it). */
+    ended: done,
     /** Resolves once `count` events have arrived, or rejects after `ms`. */
     async waitFor (count: number, ms = 5000): Promise<ReceivedEvent[]> {
       const until = performance.now() + ms

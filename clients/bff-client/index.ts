@@ -166,8 +166,11 @@ export interface LiveEvent {
 export function subscribeToEvents (baseUrl: string, handlers: {
   onEvent: (event: LiveEvent, id: string) => void
   onOpen?: () => void
-  /** The stream failed and will not reconnect by itself (e.g. 401, or no such route). */
-  onClosed?: () => void
+  /**
+   * The stream ended and will not reconnect by itself: the session was signed out (`signed_out`), this
+   * session opened too many streams (`too_many_streams`), or it failed (e.g. 401, or no such route).
+   */
+  onClosed?: (reason?: 'signed_out' | 'too_many_streams') => void
 }, types: readonly string[] = LIVE_EVENT_TYPES): () => void {
   const source = new EventSource(`${baseUrl.replace(/\/+$/, '')}/api/v1/events`, { withCredentials: true })
   const listener = (message: MessageEvent<string>) => {
@@ -179,6 +182,15 @@ export function subscribeToEvents (baseUrl: string, handlers: {
   source.addEventListener('open', () => handlers.onOpen?.())
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) handlers.onClosed?.()
+  })
+  // The BFF's last word on a stream it ends: do not let EventSource reconnect into the same answer.
+  source.addEventListener('stream_closed', (message: MessageEvent<string>) => {
+    source.close()
+    let reason: 'signed_out' | 'too_many_streams' | undefined
+    try {
+      reason = (JSON.parse(message.data) as { reason?: 'signed_out' | 'too_many_streams' }).reason
+    } catch { /* no reason given */ }
+    handlers.onClosed?.(reason)
   })
   return () => source.close()
 }

@@ -308,7 +308,7 @@ export interface paths {
         };
         /**
          * Live SweatStack events (server-sent events; BFF only)
-         * @description Use `new EventSource(bff + "/api/v1/events", { withCredentials: true })`. Each event is named by SweatStack's `event_type` (`activity_created`, `source_processed`, ...) with JSON data `{id, user_id, event_type, resource_id, timestamp}`.
+         * @description Use `new EventSource(bff + "/api/v1/events", { withCredentials: true })`. Each event is named by SweatStack's `event_type` (`activity_created`, `source_processed`, ...) with JSON data `{id, user_id, event_type, resource_id, timestamp}`. A stream the server closes ends with an event `stream_closed`, data `{reason}`: `signed_out` (the session ended; EventSource's reconnection then gets 401) or `too_many_streams` (at most 5 streams per session stay open on one server, and opening another closes the oldest: call `close()` rather than let EventSource reconnect).
          */
         get: operations["streamEvents"];
         put?: never;
@@ -739,9 +739,29 @@ export interface paths {
         put?: never;
         /**
          * Sign out
-         * @description Ends the session. From fetch (with `X-CSRF: 1`): 204. From an HTML form post (allowed Origin required; optional form field `next`): 303 to `next` or the frontend.
+         * @description Ends the session on the server: the cookie is cleared, and a copy of it taken earlier is refused from then on, on every replica; open event streams of the session close. SweatStack itself has no way to revoke the app's grant: that stays until the user disconnects the app at SweatStack. From fetch (with `X-CSRF: 1`): 204. From an HTML form post (allowed Origin required; optional form field `next`): 303 to `next` or the frontend.
          */
         post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sweatstack/logout-everywhere": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out everywhere
+         * @description Ends every session of the signed-in user, in every browser and on every replica (after a lost laptop, say), and this one too; their open event streams close. The app's grant at SweatStack stays until the user disconnects the app there.
+         */
+        post: operations["logoutEverywhere"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8301,6 +8321,53 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Refused: missing `X-CSRF: 1` header, an origin that is not allowed, or SweatStack forbids it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; see `Retry-After`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logoutEverywhere: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every session of the user has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Not signed in (`not_authenticated`) or the session ended (`session_expired`): send the browser to `/auth/sweatstack/login`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Refused: missing `X-CSRF: 1` header, an origin that is not allowed, or SweatStack forbids it. */

@@ -20,6 +20,7 @@ export function registerAuthorizeRoutes (app: FastifyInstance, state: SandboxSta
       codeChallenge: request.codeChallenge,
     })
     state.stats.authorizations++
+    state.issued.add(code)
     return reply.redirect(redirectWith(request.redirectUri, { code, state: request.state }), 302)
   }
 

@@ -11,7 +11,10 @@ import type { Test } from 'tap'
 import { chromium } from 'playwright-core'
 import type { BrowserContext, Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
+import { Writable } from 'node:stream'
+import pino from 'pino'
 import { buildApp } from '../../src/app.ts'
+import { loggerOptions } from '../../src/logger.ts'
 import { loadConfig } from '../../src/config.ts'
 import { buildFrontend, startFrontend } from '../../examples/frontend/server.ts'
 import { startSandbox } from '../../sandbox/start.ts'
@@ -20,7 +23,7 @@ import type { SandboxOptions } from '../../sandbox/options.ts'
 import { sandboxUsers } from '../../sandbox/users.ts'
 import type { SandboxUser } from '../../sandbox/users.ts'
 import { TestClock, onTestCalendar } from '../calendar.ts'
-import { makeSessionKey } from '../helper.ts'
+import { checkLogsAtEnd, makeSessionKey } from '../helper.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', 'test-output', 'screenshots')
@@ -152,12 +155,15 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
     SWEATSTACK_WEBHOOK_SECRETS: WEBHOOK_SECRET,
     APP_URL: bffUrl,
     FRONTEND_ORIGINS: frontendUrl,
-    LOG_LEVEL: 'fatal',
+    // Every log line at every level is kept and checked for secrets when the test ends.
+    LOG_LEVEL: 'trace',
     // The test process also drives the browser and builds the frontend: no load shedding here.
     LOAD_SHEDDING_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   })
-  const app = await buildApp(config, { now: clock.now })
+  const logs: string[] = []
+  const app = await buildApp(config, { now: clock.now, loggerInstance: pino(loggerOptions(config.logLevel), new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })) })
+  checkLogsAtEnd(t, sandbox, logs, config)
   await app.listen({ port: bffPort, host: '127.0.0.1' })
   // SweatStack's webhooks (upload processed, activity created) go to the BFF, which turns them into live events.
   sandbox.sandbox.setWebhooks({ url: `http://127.0.0.1:${bffPort}/webhooks/sweatstack`, secret: WEBHOOK_SECRET })

@@ -3,6 +3,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { LiveEvent } from '../../../src/event-hub.ts'
 import { problemResponses } from '../../../src/schemas/problem.ts'
+import { SessionRevocations } from '../../../src/session-revocations.ts'
+
+/** At most this many open streams per session on one replica (a tab each); the oldest closes for a new one. */
+export const MAX_STREAMS_PER_SESSION = 5
+
+interface OpenStream { sid: string, userId: string, createdAt: number, stop: (reason?: string) => void }
 
 /**
  * GET /api/v1/events: server-sent events for the signed-in user (and, in coach mode, the selected
@@ -12,9 +18,16 @@ import { problemResponses } from '../../../src/schemas/problem.ts'
  */
 const events: FastifyPluginAsyncTypebox = async (fastify) => {
   const heartbeatMs = fastify.config.sseHeartbeatSeconds * 1000
+  const open = new Map<string, OpenStream[]>()
   // Endless streams would hold a graceful shutdown forever: end them all when the server closes.
-  const open = new Set<() => void>()
-  fastify.addHook('preClose', async () => { for (const stop of open) stop() })
+  fastify.addHook('preClose', async () => { for (const streams of open.values()) for (const stream of [...streams]) stream.stop() })
+  // A signed-out session's streams close at once, on every replica.
+  const stopListening = fastify.sessionRevocations.onEnded(ended => {
+    for (const streams of open.values()) {
+      for (const stream of [...streams]) if (SessionRevocations.covers(ended, stream.sid, stream.userId, stream.createdAt)) stream.stop('signed_out')
+    }
+  })
+  fastify.addHook('onClose', async () => stopListening())
 
   fastify.get('/events', {
     config: { csrf: 'origin' },
@@ -22,7 +35,9 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['events'],
       operationId: 'streamEvents',
       summary: 'Live SweatStack events (server-sent events; BFF only)',
-      description: 'Use `new EventSource(bff + "/api/v1/events", { withCredentials: true })`. Each event is named by SweatStack\'s `event_type` (`activity_created`, `source_processed`, ...) with JSON data `{id, user_id, event_type, resource_id, timestamp}`.',
+      description: 'Use `new EventSource(bff + "/api/v1/events", { withCredentials: true })`. Each event is named by SweatStack\'s `event_type` (`activity_created`, `source_processed`, ...) with JSON data `{id, user_id, event_type, resource_id, timestamp}`. ' +
+        'A stream the server closes ends with an event `stream_closed`, data `{reason}`: `signed_out` (the session ended; EventSource\'s reconnection then gets 401) or `too_many_streams` ' +
+        `(at most ${MAX_STREAMS_PER_SESSION} streams per session stay open on one server, and opening another closes the oldest: call \`close()\` rather than let EventSource reconnect).`,
       security: [{ session: [] }],
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 64, description: 'Sent by EventSource on reconnect: events after it are replayed.' })) }),
       response: {
@@ -31,7 +46,8 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
   }, async (request, reply) => {
-    const principal = request.signedInIdentity()
+    const principal = await request.signedInIdentity()
+    const sid = request.session.get('sid')!
     const selected = request.session.get('selected')
     const userIds = selected === undefined ? [principal.userId] : [principal.userId, selected.userId]
 
@@ -42,17 +58,28 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
     if (typeof lastEventId === 'string' && lastEventId !== '') for (const missed of fastify.events.since(lastEventId, userIds)) send(missed)
     const unsubscribe = fastify.events.subscribe(userIds, send)
     const heartbeat = setInterval(() => stream.write(': ping\n\n'), heartbeatMs)
-    const stop = () => {
-      open.delete(stop)
-      clearInterval(heartbeat)
-      unsubscribe()
-      stream.end()
+    const siblings = open.get(sid) ?? []
+    const entry: OpenStream = {
+      sid,
+      userId: principal.userId,
+      createdAt: request.session.get('createdAt') ?? 0,
+      stop (reason) {
+        const index = siblings.indexOf(entry)
+        if (index < 0) return
+        siblings.splice(index, 1)
+        if (siblings.length === 0) open.delete(sid)
+        clearInterval(heartbeat)
+        unsubscribe()
+        if (reason !== undefined) stream.write(`event: stream_closed\ndata: ${JSON.stringify({ reason })}\n\n`)
+        stream.end()
+      },
     }
-    open.add(stop)
-    reply.raw.once('close', stop)
+    siblings.push(entry)
+    open.set(sid, siblings)
+    if (siblings.length > MAX_STREAMS_PER_SESSION) siblings[0]!.stop('too_many_streams')
+    reply.raw.once('close', () => entry.stop())
 
     return reply
-      .header('cache-control', 'no-store')
       .header('x-accel-buffering', 'no')
       .type('text/event-stream; charset=utf-8')
       .send(stream as never)

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -47,7 +48,6 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     const now = Math.floor(fastify.now() / 1000)
     const stillPending = (request.loginSession.get('pending') ?? []).filter(entry => entry.createdAt + 600 > now)
     request.loginSession.set('pending', [...stillPending.slice(-(MAX_PENDING_LOGINS - 1)), { state, verifier, next, createdAt: now }])
-    reply.header('cache-control', 'no-store')
     return reply.redirect(authorizeUrl, 302)
   })
 
@@ -68,7 +68,6 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 302: { description: 'To `next`, or to the frontend with `auth_error`.' }, ...problemResponses(429) },
     },
   }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
     const { query } = request
     const pending = findPendingLogin(request, query.state)
     const fail = (code: string, reason: string, target = pending?.next ?? fallback) => {
@@ -109,8 +108,9 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
     }
     identity.name = await fetchDisplayName(request, identity)
 
-    const now = Math.floor(fastify.now() / 1000)
+    const now = fastify.now()
     request.session.regenerate()
+    request.session.set('sid', randomBytes(16).toString('base64url'))
     request.session.set('principal', identity)
     request.session.set('createdAt', now)
     request.session.set('lastSeenAt', now)

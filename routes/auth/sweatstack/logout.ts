@@ -16,20 +16,35 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'logout',
       summary: 'Sign out',
-      description: 'Ends the session. From fetch (with `X-CSRF: 1`): 204. From an HTML form post (allowed Origin required; optional form field `next`): 303 to `next` or the frontend.',
+      description: 'Ends the session on the server: the cookie is cleared, and a copy of it taken earlier is refused from then on, on every replica; ' +
+        'open event streams of the session close. SweatStack itself has no way to revoke the app\'s grant: that stays until the user disconnects the app at SweatStack. ' +
+        'From fetch (with `X-CSRF: 1`): 204. From an HTML form post (allowed Origin required; optional form field `next`): 303 to `next` or the frontend.',
       security: [{ csrf: [] }],
       response: { 204: { description: 'Signed out.' }, 303: { description: 'Signed out (form post); to `next`.' }, ...problemResponses(403, 429) },
     },
   }, async (request, reply) => {
-    const userId = request.session.get('principal')?.userId
-    request.session.delete()
-    request.loginSession.delete()
+    const userId = await request.signOut()
     if (userId !== undefined) request.log.info({ userId }, 'signed out')
-    reply.header('cache-control', 'no-store')
     if (request.headers['x-csrf'] !== '1') {
       const next = (request.body as { next?: unknown } | undefined)?.next
       return reply.redirect(safeRedirectTarget(typeof next === 'string' ? next : undefined, allowedOrigins, `${config.frontendOrigins[0]}/`), 303)
     }
+    return reply.code(204).send()
+  })
+
+  fastify.post('/logout-everywhere', {
+    schema: {
+      tags: ['auth'],
+      operationId: 'logoutEverywhere',
+      summary: 'Sign out everywhere',
+      description: 'Ends every session of the signed-in user, in every browser and on every replica (after a lost laptop, say), and this one too; ' +
+        'their open event streams close. The app\'s grant at SweatStack stays until the user disconnects the app there.',
+      security: [{ session: [], csrf: [] }],
+      response: { 204: { description: 'Every session of the user has ended.' }, ...problemResponses(401, 403, 429) },
+    },
+  }, async (request, reply) => {
+    const userId = await request.signOut({ everywhere: true })
+    request.log.info({ userId }, 'signed out everywhere')
     return reply.code(204).send()
   })
 }

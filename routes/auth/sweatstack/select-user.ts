@@ -24,9 +24,8 @@ const selectUser: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: SessionInfo, ...problemResponses(400, 401, 403, 404, 502, 503, 504) },
     },
   }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
     const { userId } = request.params
-    if (userId === request.signedInIdentity().userId) {
+    if (userId === (await request.signedInIdentity()).userId) {
       request.session.set('selected', undefined)
       return sessionInfo(request)
     }
@@ -60,8 +59,7 @@ const selectUser: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: SessionInfo, ...problemResponses(401, 403) },
     },
   }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    request.signedInIdentity()
+    await request.signedInIdentity()
     request.session.set('selected', undefined)
     return sessionInfo(request)
   })

@@ -14,10 +14,7 @@ const user: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ session: [] }],
       response: { 200: SessionInfo, ...problemResponses(401) },
     },
-  }, async (request, reply) => {
-    reply.header('cache-control', 'no-store')
-    return sessionInfo(request)
-  })
+  }, async (request) => sessionInfo(request))
 }
 
 export default user
