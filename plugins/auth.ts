@@ -28,6 +28,13 @@ declare module 'fastify' {
      * clears the cookies; `everywhere` ends every session of the signed-in user. Returns who signed out.
      */
     signOut (options?: { everywhere?: boolean }): Promise<string | undefined>
+    /**
+     * SweatStack refused the tokens of `as` even freshly refreshed: rejects with `session_expired` after
+     * ending the session (the principal's tokens), or with `selection_ended` after ending coach mode.
+     */
+    refusedBySweatStack (as: 'active' | 'principal', reason: string): Promise<never>
+    /** The scopes SweatStack granted the identity whose token `as` uses (empty when not signed in). */
+    grantedScopes (as: 'active' | 'principal'): string[]
   }
 }
 
@@ -142,14 +149,28 @@ export default fp(async function auth (fastify) {
       this.log.info({ userId: refreshed.userId, identity: key }, 'refreshed the SweatStack access token')
       return refreshed.accessToken
     } catch (error) {
-      if (error instanceof ProblemError && error.code === 'session_expired') return endIdentity(this, key, 'SweatStack refused the refresh token')
+      if (error instanceof ProblemError && error.code === 'session_expired') return endIdentity(this, key, error.detail)
       throw error
     }
   })
 
-  /** A refused principal ends the session; a refused athlete selection only ends the selection. */
-  function endIdentity (request: FastifyRequest, key: 'principal' | 'selected', reason: string): never {
+  fastify.decorateRequest('grantedScopes', function (this: FastifyRequest, as: 'active' | 'principal'): string[] {
+    const selected = as === 'active' ? this.session.get('selected') : undefined
+    return (selected ?? this.session.get('principal'))?.scopes ?? []
+  })
+
+  fastify.decorateRequest('refusedBySweatStack', async function (this: FastifyRequest, as: 'active' | 'principal', reason: string): Promise<never> {
+    return endIdentity(this, as !== 'principal' && this.session.get('selected') !== undefined ? 'selected' : 'principal', reason)
+  })
+
+  /**
+   * A refused principal ends the session, here and on every replica (a copy of the cookie is refused
+   * too, so /auth/sweatstack/user agrees with /api); a refused athlete selection only ends the selection.
+   */
+  async function endIdentity (request: FastifyRequest, key: 'principal' | 'selected', reason: string): Promise<never> {
     if (key === 'principal') {
+      const sid = request.session.get('sid')
+      if (sid !== undefined) await revocations.endSession(sid, (request.session.get('createdAt') ?? fastify.now()) + maxAgeMs)
       request.session.delete()
       request.log.info({ reason }, 'session ended')
       throw sessionExpired(`SweatStack no longer accepts this session (${reason}): sign in again.`)

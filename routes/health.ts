@@ -11,6 +11,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['health'],
       operationId: 'health',
       summary: 'Liveness',
+      description: 'The process is up and answering; for a load balancer\'s or orchestrator\'s liveness probe. Calls nothing.',
       security: [],
       response: { 200: Type.Object({ status: Type.Literal('ok') }) },
     },

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ProblemError } from '../src/problem.ts'
-import { problemResponses } from '../src/schemas/problem.ts'
+import { noContent, problemResponses } from '../src/schemas/problem.ts'
 import { verifyWebhookSignature } from '../src/webhook-signature.ts'
 
 /** SweatStack's events are a few hundred bytes. */
@@ -30,7 +30,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Register `APP_URL/webhooks/sweatstack` as your app\'s webhook endpoint at SweatStack. Signed with `X-Sweatstack-Signature: t=<unix>,v1=<hex>`; events reach browsers through `GET /api/v1/events`.',
       security: [],
       headers: Type.Object({ 'x-sweatstack-signature': Type.Optional(Type.String({ description: '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "t." + body>`' })) }),
-      response: { 204: { description: 'Received (or a replay, ignored).' }, ...problemResponses(400, 401, 404) },
+      response: { 204: noContent('Received (or a replay, ignored).'), ...problemResponses(400, 401, 404, 413, 415) },
     },
   }, async (request, reply) => {
     if (secrets.length === 0) {

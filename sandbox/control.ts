@@ -3,7 +3,7 @@ import type { WebhookEvent, WebhookSender, WebhookTarget } from './webhooks.ts'
 import type { ActivityDetails, SourceResponse } from './models.ts'
 import { addActivity, parseNewActivity } from './new-activity.ts'
 import type { NewActivityInput } from './new-activity.ts'
-import { isNonNegativeInteger, isPositiveInteger } from './options.ts'
+import { PROMPT_NONE_MODES, TOKEN_ERROR_SHAPES, isNonNegativeInteger, isPositiveInteger } from './options.ts'
 import { emptyStats, initialConfig } from './state.ts'
 import type { SandboxConfig, SandboxState, SandboxStats } from './state.ts'
 import { sandboxUsers } from './users.ts'
@@ -58,6 +58,8 @@ const configChecks: Record<keyof SandboxConfig, (value: unknown) => boolean> = {
   uploadProcessingDelayMs: isNonNegativeInteger,
   backfillIntervalMs: isNonNegativeInteger,
   backfillUpdates: isPositiveInteger,
+  promptNone: (value) => PROMPT_NONE_MODES.includes(value as never),
+  tokenErrorShape: (value) => TOKEN_ERROR_SHAPES.includes(value as never),
 }
 
 export const configKeys = Object.keys(configChecks) as Array<keyof SandboxConfig>

@@ -1,3 +1,4 @@
+import type { PromptNoneMode, TokenErrorShape } from './state.ts'
 import { formatDate } from './time.ts'
 
 export interface SandboxOptions {
@@ -20,6 +21,10 @@ export interface SandboxOptions {
   backfillIntervalMs?: number
   /** Backfill-status lines before the stream closes (default 5; it also closes after 60 s). */
   backfillUpdates?: number
+  /** How `prompt=none` is read (default `skip-consent`, as SweatStack's clients read it; `oidc` is strict). */
+  promptNone?: PromptNoneMode
+  /** The body of the token endpoint's refusals (default `oauth`). */
+  tokenErrorShape?: TokenErrorShape
 }
 
 export interface ResolvedOptions {
@@ -33,6 +38,8 @@ export interface ResolvedOptions {
   uploadProcessingDelayMs: number
   backfillIntervalMs: number
   backfillUpdates: number
+  promptNone: PromptNoneMode
+  tokenErrorShape: TokenErrorShape
 }
 
 export function resolveOptions (options: SandboxOptions): ResolvedOptions {
@@ -48,6 +55,8 @@ export function resolveOptions (options: SandboxOptions): ResolvedOptions {
     uploadProcessingDelayMs: options.uploadProcessingDelayMs ?? 200,
     backfillIntervalMs: options.backfillIntervalMs ?? 1000,
     backfillUpdates: options.backfillUpdates ?? 5,
+    promptNone: options.promptNone ?? 'skip-consent',
+    tokenErrorShape: options.tokenErrorShape ?? 'oauth',
   }
   if (!isPositiveInteger(resolved.accessTokenTtlSeconds)) {
     throw new Error(`accessTokenTtlSeconds must be a positive integer, got ${resolved.accessTokenTtlSeconds}`)
@@ -56,8 +65,13 @@ export function resolveOptions (options: SandboxOptions): ResolvedOptions {
     if (!isNonNegativeInteger(resolved[name])) throw new Error(`${name} must be a non-negative integer, got ${resolved[name]}`)
   }
   if (!isPositiveInteger(resolved.backfillUpdates)) throw new Error(`backfillUpdates must be a positive integer, got ${resolved.backfillUpdates}`)
+  if (!PROMPT_NONE_MODES.includes(resolved.promptNone)) throw new Error(`promptNone must be one of ${PROMPT_NONE_MODES.join(', ')}, got ${resolved.promptNone}`)
+  if (!TOKEN_ERROR_SHAPES.includes(resolved.tokenErrorShape)) throw new Error(`tokenErrorShape must be one of ${TOKEN_ERROR_SHAPES.join(', ')}, got ${resolved.tokenErrorShape}`)
   return resolved
 }
+
+export const PROMPT_NONE_MODES: readonly PromptNoneMode[] = ['skip-consent', 'oidc']
+export const TOKEN_ERROR_SHAPES: readonly TokenErrorShape[] = ['oauth', 'fastapi']
 
 export function isPositiveInteger (value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0

@@ -1,4 +1,5 @@
 // CLI: `node sandbox/server.ts` runs the SweatStack sandbox until SIGINT/SIGTERM.
+import { PROMPT_NONE_MODES, TOKEN_ERROR_SHAPES } from './options.ts'
 import { startSandbox } from './start.ts'
 
 function fail (message: string): never {
@@ -12,6 +13,13 @@ function integerFromEnv (name: string, fallback: number, min: number): number {
   const value = Number(text)
   if (!Number.isInteger(value) || value < min) fail(`${name} must be an integer >= ${min}, got ${JSON.stringify(text)}`)
   return value
+}
+
+function choiceFromEnv<T extends string> (name: string, choices: readonly T[]): T | undefined {
+  const text = process.env[name]
+  if (text === undefined || text === '') return undefined
+  if (!(choices as readonly string[]).includes(text)) fail(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(text)}`)
+  return text as T
 }
 
 function booleanFromEnv (name: string, fallback: boolean): boolean {
@@ -53,6 +61,8 @@ const sandbox = await startSandbox({
   ...(process.env.SANDBOX_WEBHOOK_URL && process.env.SANDBOX_WEBHOOK_SECRET ? { webhooks: { url: process.env.SANDBOX_WEBHOOK_URL, secret: process.env.SANDBOX_WEBHOOK_SECRET } } : {}),
   backfillIntervalMs: integerFromEnv('SANDBOX_BACKFILL_INTERVAL_MS', 1000, 0),
   backfillUpdates: integerFromEnv('SANDBOX_BACKFILL_UPDATES', 5, 1),
+  promptNone: choiceFromEnv('SANDBOX_PROMPT_NONE', PROMPT_NONE_MODES) ?? 'skip-consent',
+  tokenErrorShape: choiceFromEnv('SANDBOX_TOKEN_ERROR_SHAPE', TOKEN_ERROR_SHAPES) ?? 'oauth',
   ...(seedEndDate === undefined ? {} : { seedEndDate }),
   ...(now === undefined ? {} : { now }),
   logger: {

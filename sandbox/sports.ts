@@ -1,7 +1,8 @@
 import type { ValidationIssue } from './errors.ts'
 
 // OpenSportTaxonomy: code(.sub)*(+modifier)*
-export const sportPattern = /^[a-z]+(?:_[a-z]+)*(?:\.[a-z]+(?:_[a-z]+)*)*(?:\+[a-z]+(?:_[a-z]+)*)*$/
+/** The Open Sport Taxonomy's grammar: segments `[a-z][a-z0-9_]*` joined by `.`, then modifiers `+[a-z][a-z_]*`. */
+export const sportPattern = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*(?:\+[a-z][a-z_]*)*$/
 
 export function validateSports (sports: string[], name: string, issues: ValidationIssue[]): void {
   sports.forEach((sport, index) => {

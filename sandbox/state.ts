@@ -29,7 +29,18 @@ export interface SandboxConfig {
   backfillIntervalMs: number
   /** Lines the backfill-status stream writes before it closes (it also closes after 60 s). */
   backfillUpdates: number
+  /**
+   * How `prompt=none` is read. `skip-consent` (SweatStack's clients' reading): skip the consent screen.
+   * `oidc` (OpenID Connect's): never show a page; without a prior consent of this user to this app,
+   * answer `login_required` (the sign-in page) or `consent_required` (a scripted user) instead.
+   */
+  promptNone: PromptNoneMode
+  /** The body of the token endpoint's refusals: OAuth's `{error, error_description}` or FastAPI's `{detail}`. */
+  tokenErrorShape: TokenErrorShape
 }
+
+export type PromptNoneMode = 'skip-consent' | 'oidc'
+export type TokenErrorShape = 'oauth' | 'fastapi'
 
 export interface SandboxStats {
   /** Token endpoint calls per grant type, failed ones included. */
@@ -88,6 +99,8 @@ export interface SandboxState {
   now: () => number
   /** Every code and token handed out, for tests that check none of them leaks. */
   issued: Set<string>
+  /** Scopes each user has consented to per app (`clientId userId`), for `prompt=none` in `oidc` mode. */
+  consents: Map<string, Set<string>>
   /** What was received, oldest first: `METHOD target` as sent (percent-encoding kept), the last 1000. */
   received: string[]
 }
@@ -99,6 +112,8 @@ export function initialConfig (options: ResolvedOptions): SandboxConfig {
     uploadProcessingDelayMs: options.uploadProcessingDelayMs,
     backfillIntervalMs: options.backfillIntervalMs,
     backfillUpdates: options.backfillUpdates,
+    promptNone: options.promptNone,
+    tokenErrorShape: options.tokenErrorShape,
   }
 }
 
@@ -133,6 +148,7 @@ export async function createState (options: ResolvedOptions): Promise<SandboxSta
     faults: [],
     grants: createGrantStore(options.now),
     issued: new Set(),
+    consents: new Map(),
     received: [],
     signer: await createAccessTokenSigner(),
     activities,

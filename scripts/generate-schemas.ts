@@ -6,7 +6,7 @@ import path from 'node:path'
 
 type Json = Record<string, unknown>
 interface Parameter { name: string, in: string, required?: boolean, description?: string, schema: Json, deprecated?: boolean }
-interface Operation { operationId: string, parameters?: Parameter[], requestBody?: { content: Record<string, { schema: Json }> }, responses: Record<string, { description?: string, content?: Record<string, { schema?: Json, example?: unknown }> }> }
+interface Operation { operationId: string, summary?: string, description?: string, 'x-required-scope'?: string, parameters?: Parameter[], requestBody?: { content: Record<string, { schema: Json }> }, responses: Record<string, { description?: string, content?: Record<string, { schema?: Json, example?: unknown }> }> }
 
 const root = path.join(import.meta.dirname, '..')
 const contractFile = path.join(root, 'openapi', 'sweatstack.json')
@@ -16,13 +16,29 @@ const outputFile = path.join(root, 'src', 'schemas', 'sweatstack.generated.ts')
 const STRUCTURAL = new Set(['type', 'properties', 'required', 'items', 'oneOf', 'anyOf', '$ref', 'enum', 'const'])
 const COMPONENT_REF = '#/components/schemas/'
 
+/**
+ * The contract's descriptions mix what a user of the API needs with research notes (marked
+ * `[INFERRED]`, `[CONFLICT]`, `[UNKNOWN]`, or citing the SDK, docs and plans they came from). The notes
+ * stay in openapi/sweatstack.json; the generated schemas, and so openapi/bff.json and Swagger UI, keep
+ * only the user-facing sentences.
+ */
+export const RESEARCH_NOTE = /\[(?:INFERRED|CONFLICT|UNKNOWN)\b|\bSDK\b|\bskills?\b|CHANGELOG|\bplans? \d|\bpydantic\b|\bpyarrow\b|\b[\w/]+\.py\b|::|\bold docs\b|\bdocs say\b/i
+
+export function userFacing (text: string): string {
+  const withoutAsides = text.replace(/\s*\([^()]*\)/g, aside => RESEARCH_NOTE.test(aside) ? '' : aside)
+  const sentences = withoutAsides.split(/(?<!\b(?:e\.g|i\.e)\.)(?<=[.!?])\s+(?=[A-Z`[(])/)
+  return sentences.filter(sentence => !RESEARCH_NOTE.test(sentence)).join(' ').trim()
+}
+
 export async function generate (): Promise<string> {
   const contract = JSON.parse(await readFile(contractFile, 'utf8')) as { components: { schemas: Record<string, Json> }, paths: Record<string, Record<string, Operation>> }
   const schemas = contract.components.schemas
   const cyclic = cyclicComponents(schemas)
 
   function options (node: Json, extra: Json = {}): string {
-    const rest = { ...Object.fromEntries(Object.entries(node).filter(([key]) => !STRUCTURAL.has(key))), ...extra }
+    const rest: Json = { ...Object.fromEntries(Object.entries(node).filter(([key]) => !STRUCTURAL.has(key) && !key.startsWith('x-'))), ...extra }
+    if (typeof rest.description === 'string') rest.description = userFacing(rest.description)
+    if (rest.description === '') delete rest.description
     // Nested schemas among the options (additionalProperties, propertyNames) refer to components by $id too.
     return Object.keys(rest).length === 0 ? '' : JSON.stringify(rest, (key, value) => key === '$ref' && typeof value === 'string' ? refName(value) : value)
   }
@@ -37,7 +53,9 @@ export async function generate (): Promise<string> {
       // Inside a cycle TypeScript cannot name the type of a schema from its own initializer.
       const type = cyclic.has(target) && from !== undefined && cyclic.has(from) ? 'unknown' : `Static<typeof ${target}>`
       const annotations = options(node, extra)
-      return `Type.Unsafe<${type}>({ $ref: '${target}'${annotations ? `, ...${annotations}` : ''} })`
+      // A $ref's sibling keywords (a parameter's description) are lost on the way into the OpenAPI
+      // document; wrapped in allOf they stay beside it.
+      return annotations ? `Type.Unsafe<${type}>({ allOf: [{ $ref: '${target}' }], ...${annotations} })` : `Type.Unsafe<${type}>({ $ref: '${target}' })`
     }
     if (Array.isArray(node.type)) {
       const types = node.type as string[]
@@ -90,6 +108,9 @@ export async function generate (): Promise<string> {
   for (const [route, methods] of Object.entries(contract.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       const parts: string[] = []
+      const description = userFacing([operation.summary, operation.description].filter(Boolean).map(text => /[.!?]$/.test(text!) ? text : `${text}.`).join(' '))
+      if (description !== '') parts.push(`  description: ${JSON.stringify(description)},`)
+      if (operation['x-required-scope'] !== undefined) parts.push(`  requiredScope: ${JSON.stringify(operation['x-required-scope'])},`)
       for (const [where, key] of [['query', 'querystring'], ['path', 'params']] as const) {
         const parameters = (operation.parameters ?? []).filter(parameter => parameter.in === where)
         if (parameters.length === 0) continue
@@ -110,7 +131,7 @@ export async function generate (): Promise<string> {
       const [contentType, media] = Object.entries(response?.content ?? {})[0] ?? []
       if (status !== undefined) parts.push(`  status: ${JSON.stringify(status)},`)
       if (contentType !== undefined) parts.push(`  contentType: ${JSON.stringify(contentType)},`)
-      if (response?.description !== undefined) parts.push(`  responseDescription: ${JSON.stringify(response.description)},`)
+      if (response?.description !== undefined && userFacing(response.description) !== '') parts.push(`  responseDescription: ${JSON.stringify(userFacing(response.description))},`)
       if (contentType === 'application/json' && media?.schema !== undefined) parts.push(`  response: ${emit(media.schema)},`)
       if (media?.example !== undefined) parts.push(`  responseExample: ${JSON.stringify(media.example)},`)
       lines.push(`/** ${method.toUpperCase()} ${route} */`)

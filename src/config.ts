@@ -47,6 +47,8 @@ export interface Config {
   sseHeartbeatSeconds: number
   /** How far back a reconnecting event stream is replayed (Last-Event-ID). */
   eventReplaySeconds: number
+  /** Forward SweatStack paths the contract does not have yet (untyped); off unless asked for. */
+  passthrough: boolean
 }
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client'
@@ -54,6 +56,7 @@ export const SANDBOX_CLIENT_SECRET = 'sandbox-secret'
 export const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8001'
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_only_not_a_secret'
 export const SWEATSTACK_DEFAULT_URL = 'https://app.sweatstack.no'
+export const DEFAULT_SCOPES = 'data:read profile'
 
 const MAKE_KEY_COMMAND = 'node -e "console.log(require(\'node:crypto\').randomBytes(32).toString(\'base64url\'))"'
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -122,7 +125,8 @@ export function loadConfig (env: Env = process.env): Config {
   }
 
   // The sandbox grants writes too, so every screen of the example frontend works out of the box.
-  const scopes = (read('SWEATSTACK_SCOPES') ?? (sandbox ? 'data:read data:write profile' : 'data:read profile')).split(/[\s,]+/).filter(Boolean)
+  // One default in both modes, so that what works against the sandbox works against SweatStack.
+  const scopes = (read('SWEATSTACK_SCOPES') ?? DEFAULT_SCOPES).split(/[\s,]+/).filter(Boolean)
   const knownScopes = ['data:read', 'data:write', 'profile', 'openid', 'offline_access']
   for (const scope of scopes) {
     if (!knownScopes.includes(scope)) problems.push(`SWEATSTACK_SCOPES: "${scope}" is not a SweatStack scope; use a space-separated list of ${knownScopes.join(', ')}.`)
@@ -161,6 +165,8 @@ export function loadConfig (env: Env = process.env): Config {
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) problems.push(`REDIS_URL: "${redisUrl.replace(/\/\/[^@]*@/, '//***@')}" is not a redis:// or rediss:// URL.`)
   const webhookSecrets = (read('SWEATSTACK_WEBHOOK_SECRETS') ?? (sandbox ? SANDBOX_WEBHOOK_SECRET : '')).split(',').map(secret => secret.trim()).filter(Boolean)
   if (webhookSecrets.some(secret => secret.length < 16)) problems.push('SWEATSTACK_WEBHOOK_SECRETS: each secret must be the one SweatStack shows for your app (whsec_..., at least 16 characters).')
+  const passthroughText = read('SWEATSTACK_PASSTHROUGH') ?? 'false'
+  if (passthroughText !== 'true' && passthroughText !== 'false') problems.push(`SWEATSTACK_PASSTHROUGH: "${passthroughText}" is not true or false.`)
   const sseHeartbeatSeconds = parseInteger(read('SSE_HEARTBEAT_SECONDS') ?? '15', 'SSE_HEARTBEAT_SECONDS', 1, 300, problems)
   const eventReplaySeconds = parseInteger(read('EVENT_REPLAY_SECONDS') ?? '300', 'EVENT_REPLAY_SECONDS', 0, 3600, problems)
 
@@ -196,6 +202,7 @@ export function loadConfig (env: Env = process.env): Config {
     loadSheddingEventLoopDelayMs,
     redisUrl,
     webhookSecrets,
+    passthrough: passthroughText === 'true',
     sseHeartbeatSeconds,
     eventReplaySeconds,
   }

@@ -8,6 +8,7 @@ import { problemResponses, upstreamProblems } from './schemas/problem.ts'
 /** A SweatStack operation as generated from openapi/sweatstack.json. */
 export interface ContractOperation extends ForwardedOperation {
   operationId: string
+  description?: string
   querystring?: TSchema
   params?: TSchema
   body?: TSchema
@@ -65,7 +66,11 @@ export function contractSchema (operation: ContractOperation, docs: RouteDocs) {
   return {
     tags: docs.tags,
     summary: docs.summary,
-    description: [docs.description, docs.as === 'principal' ? 'In coach mode this uses the coach\'s own token, not the selected athlete\'s.' : undefined].filter(Boolean).join(' ') || undefined,
+    description: [
+      docs.description ?? operation.description,
+      docs.as === 'principal' ? 'In coach mode this uses the coach\'s own token, not the selected athlete\'s.' : undefined,
+      operation.requiredScope === undefined ? undefined : `Needs the \`${operation.requiredScope}\` scope (\`SWEATSTACK_SCOPES\`); without it the answer is 403 \`insufficient_scope\`.`,
+    ].filter(Boolean).join(' ') || undefined,
     operationId: operation.operationId,
     security: API_SECURITY,
     // Unknown query parameters are refused (400 naming them) rather than silently dropped as SweatStack does.

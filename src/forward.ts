@@ -13,6 +13,8 @@ export interface ForwardedOperation {
   path: string
   bodyContentType?: string
   contentType?: string
+  /** The scope SweatStack requires for it, when known. */
+  requiredScope?: string
 }
 
 export interface ForwardOptions {
@@ -22,6 +24,11 @@ export interface ForwardOptions {
   rawBody?: { body: Dispatcher.DispatchOptions['body'], contentType: string }
   /** Streams that SweatStack keeps open (NDJSON) get this much time between chunks instead of the usual bound. */
   bodyTimeoutMs?: number
+  /**
+   * An operation the contract does not have (the opt-in pass-through): SweatStack's path, already
+   * checked segment by segment. Any answer type is passed on, but never a JSON answer carrying a token.
+   */
+  untypedPath?: string
 }
 
 /** Upstream response headers worth passing on; cookies, hop-by-hop headers and caching rules (every answer is `no-store`) never are. */
@@ -30,6 +37,9 @@ const PASSED_HEADERS = ['content-type', 'content-length', 'content-disposition',
 /** What a streamed answer may be: SweatStack's Parquet type is not documented; NDJSON may come as JSON or text. */
 const PARQUET_TYPES = /^application\/(?:vnd\.apache\.parquet|x-parquet|octet-stream)\b/i
 const NDJSON_TYPES = /^(?:application\/(?:x-ndjson|(?:[\w.+-]+\+)?json)|text\/plain)\b/i
+const JSON_TYPES = /^application\/(?:[\w.+-]+\+)?json\b/i
+/** Fields that hold a token: an untyped answer carrying one is never passed on to the browser. */
+const TOKEN_FIELDS = new Set(['access_token', 'refresh_token', 'id_token'])
 
 /** JSON answers are checked whole before they are passed on; none of SweatStack's comes near this. */
 const MAX_JSON_BYTES = 32 * 1024 * 1024
@@ -110,11 +120,12 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   const isParquet = operation.contentType === PARQUET
   const asJson = isParquet && wantsJson(request.headers.accept)
   const body = options.rawBody?.body ?? encodeBody(operation.bodyContentType, request.body)
-  const headers: Record<string, string> = { accept: isParquet ? PARQUET : (operation.contentType ?? 'application/json') }
+  const untyped = options.untypedPath !== undefined
+  const headers: Record<string, string> = { accept: untyped ? 'application/json, */*;q=0.5' : isParquet ? PARQUET : (operation.contentType ?? 'application/json') }
   const contentType = options.rawBody?.contentType ?? (body === undefined ? undefined : operation.bodyContentType)
   if (contentType !== undefined) headers['content-type'] = contentType
 
-  const isJson = (operation.contentType ?? 'application/json') === 'application/json'
+  const isJson = !untyped && (operation.contentType ?? 'application/json') === 'application/json'
   const aborted = new AbortController()
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) aborted.abort()
@@ -124,7 +135,7 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   const deadline = isJson ? AbortSignal.timeout(timeoutMs) : undefined
   const upstream = {
     method: operation.method as Dispatcher.HttpMethod,
-    path: upstreamPath(operation.path, request.params),
+    path: options.untypedPath ?? upstreamPath(operation.path, request.params),
     query: toSearchParams(request.query),
     requestId: request.id,
     headers,
@@ -139,6 +150,15 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   if (response.statusCode === 401 && options.rawBody === undefined) {
     discard(response.body)
     response = await client.send({ ...upstream, token: await request.accessToken({ as, forceRefresh: true }) })
+    // Refused again with tokens fresh from SweatStack's own token endpoint: the grant is gone.
+    if (response.statusCode === 401) {
+      discard(response.body)
+      return request.refusedBySweatStack(as, 'it answered 401 to freshly refreshed tokens')
+    }
+  }
+  if (response.statusCode === 403 && operation.requiredScope !== undefined && !request.grantedScopes(as).includes(operation.requiredScope)) {
+    discard(response.body)
+    throw insufficientScope(operation.requiredScope, request.server.config.scopes)
   }
   if (response.statusCode < 200 || response.statusCode >= 300) throw await upstreamProblem(response)
 
@@ -153,6 +173,7 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   }
   if (isJson) return reply.code(response.statusCode).send(await wholeJson(response))
   const type = String(response.headers['content-type'] ?? '')
+  if (untyped) return reply.code(response.statusCode).send(JSON_TYPES.test(type) ? withoutTokens(await wholeJson(response)) : response.body)
   if (!(isParquet ? PARQUET_TYPES : NDJSON_TYPES).test(type)) {
     discard(response.body)
     throw malformed(`SweatStack answered ${type || 'without a content type'} where ${operation.contentType} was expected.`)
@@ -167,7 +188,7 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
  */
 async function wholeJson (response: Dispatcher.ResponseData): Promise<Buffer> {
   const type = String(response.headers['content-type'] ?? '')
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+  if (!JSON_TYPES.test(type)) {
     discard(response.body)
     throw malformed(`SweatStack answered ${type || 'without a content type'} where JSON was expected.`)
   }
@@ -179,6 +200,28 @@ async function wholeJson (response: Dispatcher.ResponseData): Promise<Buffer> {
     throw transportProblem(error)
   }
   if (!looksLikeWholeJson(body)) throw malformed('SweatStack\'s answer is not valid JSON.')
+  return body
+}
+
+/** An untyped JSON answer, refused (502) when it carries a token anywhere: tokens never reach the browser. */
+function withoutTokens (body: Buffer): Buffer {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body.toString('utf8'))
+  } catch (error) {
+    throw malformed('SweatStack\'s answer is not valid JSON.', error)
+  }
+  const carriesToken = (value: unknown): boolean => value !== null && typeof value === 'object' &&
+    Object.entries(value).some(([key, inner]) => TOKEN_FIELDS.has(key) || carriesToken(inner))
+  let tokenFound: boolean
+  try {
+    tokenFound = carriesToken(parsed)
+  } catch (error) {
+    throw malformed('SweatStack\'s answer nests too deeply to check.', error)
+  }
+  if (tokenFound) {
+    throw new ProblemError({ status: 502, code: 'token_in_answer', title: 'SweatStack answered with a token', detail: 'This answer carries an OAuth token, and the BFF never passes tokens to the browser.' })
+  }
   return body
 }
 
@@ -219,6 +262,17 @@ async function readAtMost (body: Dispatcher.ResponseData['body'], limit: number)
     chunks.push(chunk as Buffer)
   }
   return Buffer.concat(chunks)
+}
+
+/** SweatStack's 403 for a scope this session was never granted: say which, and which setting asks for it. */
+function insufficientScope (scope: string, requested: readonly string[]): ProblemError {
+  const wanted = [...new Set([...requested, scope])].join(' ')
+  return new ProblemError({
+    status: 403,
+    code: 'insufficient_scope',
+    title: 'Scope not granted',
+    detail: `This needs the ${scope} scope, which this session was not granted. Set SWEATSTACK_SCOPES="${wanted}" on the BFF and sign in again.`,
+  })
 }
 
 function malformed (detail: string, cause?: unknown): ProblemError {

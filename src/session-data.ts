@@ -16,6 +16,8 @@ export interface PendingLogin {
   next: string
   /** Epoch seconds. */
   createdAt: number
+  /** The `prompt` sent to SweatStack, if any: with `none`, a `login_required` answer is tried once more without it. */
+  prompt?: string
 }
 
 declare module '@fastify/secure-session' {

@@ -150,8 +150,8 @@ export class SweatStackClient {
   }
 
   /**
-   * Refreshes tokens at SweatStack's token endpoint. Only a refusal of the refresh token itself
-   * (`invalid_grant`, or 401) ends the session; every other failure keeps it.
+   * Refreshes tokens at SweatStack's token endpoint. A refusal (any 4xx but 429) rejects with a
+   * `session_expired` problem; a transport failure, 429 or 5xx with the usual 502/503/504 problem.
    */
   async refresh (refreshToken: string, requestId?: string): Promise<TokenResponse> {
     const body = new URLSearchParams({
@@ -178,8 +178,10 @@ export class SweatStackClient {
       return tokens
     }
     const text = await readLimited(response.body)
-    if (response.statusCode === 401 || (response.statusCode === 400 && /invalid_grant/.test(text))) {
-      throw sessionExpired('SweatStack no longer accepts this session (the app was disconnected or the grant was revoked): sign in again.')
+    // Any refusal ends the session, however SweatStack words it (OAuth's {"error": ...} or FastAPI's
+    // {"detail": ...}); only a busy or failing SweatStack (429, 5xx) keeps it for another try.
+    if (response.statusCode >= 400 && response.statusCode < 500 && response.statusCode !== 429) {
+      throw sessionExpired(`it refused the refresh with ${response.statusCode}${refusalReason(text)}`)
     }
     return Promise.reject(problemFromStatus(response.statusCode, text, response.headers))
   }
@@ -250,6 +252,19 @@ function problemFromStatus (status: number, text: string, headers: Dispatcher.Re
     ...(errors === undefined ? {} : { errors }),
     headers: retryHeaders,
   })
+}
+
+/** `: invalid_grant` or `: Invalid refresh token` from either shape of refusal, for the log and the problem's detail. */
+function refusalReason (text: string): string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return ''
+  }
+  const { error, detail } = (parsed ?? {}) as { error?: unknown, detail?: unknown }
+  const reason = typeof error === 'string' ? error : typeof detail === 'string' ? detail : undefined
+  return reason === undefined ? '' : `: ${reason.replace(/[^\w .:-]/g, '').slice(0, 80)}`
 }
 
 /** FastAPI errors are `{"detail": "text"}` or, for validation, `{"detail": [{loc, msg, type}]}`. */

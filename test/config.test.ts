@@ -20,7 +20,7 @@ t.test('no credentials: sandbox mode, with a made-up session key', async t => {
   t.equal(config.sweatstackUrl, 'http://127.0.0.1:8001')
   t.equal(config.sessionKeyIsEphemeral, true)
   t.equal(config.sessionKeys[0]?.length, 32)
-  t.same(config.scopes, ['data:read', 'data:write', 'profile'], 'the sandbox grants writes, so every screen works')
+  t.same(config.scopes, ['data:read', 'profile'], 'the same default scopes as against SweatStack, so the sandbox hides no 403')
   t.same(config.webhookSecrets.length, 1, 'and sends webhooks with a known sandbox secret')
   t.same(config.frontendOrigins, ['http://localhost:5173'])
   t.equal(config.appUrl, 'http://localhost:8000')

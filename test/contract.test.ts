@@ -22,7 +22,7 @@ function normalize (value: unknown): unknown {
   }
   const out: Json = {}
   for (const key of Object.keys(node).sort()) {
-    if (ANNOTATIONS.has(key)) continue
+    if (ANNOTATIONS.has(key) || key.startsWith('x-')) continue
     if (key === '$ref') out.$ref = String(node.$ref).replace('#/components/schemas/', '')
     else if (key === 'oneOf') out.anyOf = normalize(node.oneOf)
     else if (key === 'const') out.enum = [node.const]
@@ -32,8 +32,11 @@ function normalize (value: unknown): unknown {
   // An enum of strings already says "string".
   const kind = (v: unknown): string => typeof v
   if (Array.isArray(out.enum) && typeof out.type === 'string' && (out.enum as unknown[]).every(v => kind(v) === out.type)) delete out.type
-  // { anyOf: [X] } says the same as X.
-  if (Array.isArray(out.anyOf) && out.anyOf.length === 1 && Object.keys(out).length === 1) return out.anyOf[0]
+  // { anyOf: [X] } and { allOf: [X] } say the same as X.
+  for (const keyword of ['anyOf', 'allOf']) {
+    const list = out[keyword]
+    if (Array.isArray(list) && list.length === 1 && Object.keys(out).length === 1) return list[0]
+  }
   return out
 }
 

@@ -173,12 +173,22 @@ export async function approveAtSandbox (authorizeUrl: string, userId: string): P
   return new URL(location)
 }
 
-/** Signs `userId` in through the whole flow; returns the callback's response (a redirect to `next`). */
+/**
+ * Signs `userId` in through the whole flow; returns the callback's response (a redirect to `next`). When
+ * SweatStack answers `prompt=none` the OpenID Connect way, the callback sends the browser to SweatStack
+ * once more (without the prompt), and this follows.
+ */
 export async function signIn (browser: Browser, userId = athlete.id, next = `${FRONTEND}/`): Promise<LightMyRequestResponse> {
   const login = await browser.request({ method: 'GET', url: `/auth/sweatstack/login?next=${encodeURIComponent(next)}` })
   if (login.statusCode !== 302) throw new Error(`login answered ${login.statusCode}`)
-  const callback = await approveAtSandbox(login.headers.location as string, userId)
-  return browser.request({ method: 'GET', url: callback.pathname + callback.search })
+  let authorize = login.headers.location as string
+  for (let round = 1; ; round++) {
+    const callback = await approveAtSandbox(authorize, userId)
+    const answer = await browser.request({ method: 'GET', url: callback.pathname + callback.search })
+    const location = String(answer.headers.location ?? '')
+    if (round > 1 || !location.includes('/oauth/authorize')) return answer
+    authorize = location
+  }
 }
 
 /** Whether a tool the tests need is here; under CI=true a missing one fails the run instead of skipping. */

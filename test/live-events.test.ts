@@ -34,8 +34,8 @@ t.test('webhooks: signed by any current secret, fresh, once', async t => {
   t.equal((await webhook(stack, event(athlete.id, 'activity_updated'), { secret: OLD_SECRET })).statusCode, 204, 'the previous secret still works during a roll')
   for (const [name, options] of [
     ['a wrong secret', { secret: 'whsec_somebody_else_entirely' }],
-    ['a stale timestamp', { t: stack.clock.seconds() - 301 }],
-    ['a timestamp from the future', { t: stack.clock.seconds() + 301 }],
+    ['a stale timestamp', { t: stack.clock.seconds() - 360 }],
+    ['a timestamp from the future', { t: stack.clock.seconds() + 360 }],
     ['no signature', { signature: '' }],
     ['a malformed signature', { signature: 'v1=abc' }],
   ] as const) {

@@ -135,7 +135,7 @@ t.test('users and teams', async (t) => {
   t.match(users.find((user) => user.id === dana), { is_managed: true, display_name: 'Dana Managed' })
   t.match(users.find((user) => user.id === bob), { is_managed: false, scopes: ['data:read'] }, 'shared through the team')
   t.same((await ss.call('GET', '/api/v1/users/', { token: coachToken, query: { include_managed: false, include_shared: false } })).body.map((user: { id: string }) => user.id), [coach])
-  t.same((await ss.call('GET', '/api/v1/users/', { token: coachToken, query: { name: 'CHLO' } })).body.map((user: { display_name: string }) => user.display_name), ['Chloé Dubois'])
+  t.equal((await ss.call('GET', '/api/v1/users/', { token: coachToken, query: { name: 'CHLO' } })).body.length, users.length, '`name` is ignored, as SweatStack has no such filter')
   t.same((await ss.call('GET', '/api/v1/users/', { token })).body.map((user: { id: string }) => user.id), [alice], 'an athlete sees only themselves')
 
   const created = (await ss.call('POST', '/api/v1/users/', { token: coachToken, json: { first_name: 'Finn', last_name: 'Junior' } })).body

@@ -205,7 +205,7 @@ t.test('authorization code exchange', async (t) => {
   const reused = await ss.token({ grant_type: 'authorization_code', code, code_verifier: verifier, ...client })
   t.equal(reused.status, 400, 'a code works once')
   t.equal(reused.body.error, 'invalid_grant')
-  t.ok(reused.body.detail)
+  t.ok(reused.body.error_description)
 })
 
 t.test('client authentication: body or HTTP Basic', async (t) => {
@@ -221,7 +221,7 @@ t.test('client authentication: body or HTTP Basic', async (t) => {
   const { code, verifier } = await ss.signIn(alice)
   const wrong = await ss.token({ grant_type: 'authorization_code', code, code_verifier: verifier, client_id: client.client_id, client_secret: 'nope' })
   t.equal(wrong.status, 401)
-  t.match(wrong.body, { detail: 'Invalid client credentials', error: 'invalid_client' })
+  t.same(wrong.body, { error: 'invalid_client', error_description: 'Invalid client credentials' })
   const wrongBasic = await ss.token({ grant_type: 'authorization_code', code, code_verifier: verifier }, { authorization: `Basic ${Buffer.from('sandbox-client:nope').toString('base64')}` })
   t.equal(wrongBasic.status, 401)
   t.match(wrongBasic.response.headers.get('www-authenticate'), /^Basic/)
@@ -506,16 +506,22 @@ t.test('stats, config and reset', async (t) => {
   t.match(stats.body, { token: { authorization_code: 1, refresh_token: 2 }, requests: 4, authorizations: 1 })
 
   const config = await fs.control('POST', '/config', { accessTokenTtlSeconds: 5, rotateRefreshTokens: true })
-  t.same(config.body, { accessTokenTtlSeconds: 5, rotateRefreshTokens: true, uploadProcessingDelayMs: 200, backfillIntervalMs: 1000, backfillUpdates: 5 })
+  t.same(config.body, { accessTokenTtlSeconds: 5, rotateRefreshTokens: true, uploadProcessingDelayMs: 200, backfillIntervalMs: 1000, backfillUpdates: 5, promptNone: 'skip-consent', tokenErrorShape: 'oauth' })
   const refreshed = await fs.token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...client })
   t.equal(refreshed.body.expires_in, 5)
   t.not(refreshed.body.refresh_token, tokens.refresh_token)
   t.equal((await fs.control('POST', '/config', { accessTokenTtlSeconds: 0 })).status, 422)
+  t.match((await fs.control('POST', '/config', { promptNone: 'strict' })).body, { detail: [{ loc: ['body', 'promptNone'], msg: "Input should be 'skip-consent' or 'oidc'" }] })
+
+  // The token endpoint's refusals, worded as FastAPI does.
+  await fs.control('POST', '/config', { tokenErrorShape: 'fastapi' })
+  t.same((await fs.token({ grant_type: 'refresh_token', refresh_token: 'nope', ...client })).body, { detail: 'Invalid refresh token' })
+  t.same((await fs.token({ grant_type: 'refresh_token', refresh_token: 'nope', client_id: 'sandbox-client', client_secret: 'wrong' })).body, { detail: 'Invalid client credentials' })
 
   await fs.control('POST', '/faults', { path: '/x', status: 500 })
   t.equal((await fs.control('POST', '/reset')).status, 204)
   t.same((await fs.control('GET', '/stats')).body, { token: { authorization_code: 0, refresh_token: 0 }, requests: 0, authorizations: 0, uploads: { files: 0, bytes: 0 } })
-  t.same((await fs.control('GET', '/config')).body, { accessTokenTtlSeconds: 900, rotateRefreshTokens: false, uploadProcessingDelayMs: 200, backfillIntervalMs: 1000, backfillUpdates: 5 })
+  t.same((await fs.control('GET', '/config')).body, { accessTokenTtlSeconds: 900, rotateRefreshTokens: false, uploadProcessingDelayMs: 200, backfillIntervalMs: 1000, backfillUpdates: 5, promptNone: 'skip-consent', tokenErrorShape: 'oauth' })
   t.same((await fs.control('GET', '/faults')).body, [])
   t.same(fresh.sandbox.stats(), { token: { authorization_code: 0, refresh_token: 0 }, requests: 0, authorizations: 0, uploads: { files: 0, bytes: 0 } }, 'same operations in-process')
 })

@@ -63,28 +63,34 @@ t.test('the refreshed session reaches the browser even when the call itself then
   t.not(accessTokenOf(stack, encodeURIComponent(after!.value)), accessTokenOf(stack, before))
 })
 
-t.test('only a refused refresh token ends the session', async t => {
-  t.test('invalid_grant: 401 session_expired and the cookie is cleared', async t => {
-    const stack = await startStack(t, expiring)
-    const browser = new Browser(stack.app)
-    await signIn(browser)
-    stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/token', status: 400, body: { error: 'invalid_grant', detail: 'revoked' }, times: 1 })
-    const response = await browser.api('/api/v1/activities/')
-    t.equal(response.statusCode, 401)
-    t.equal(response.json().code, 'session_expired')
-    t.equal(response.cookies.find(c => c.name === 'sweatstack_session')?.maxAge, 0)
-  })
-  t.test('401 from the token endpoint: session_expired', async t => {
-    const stack = await startStack(t, expiring)
-    const browser = new Browser(stack.app)
-    await signIn(browser)
-    stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/token', status: 401, body: { detail: 'Invalid client credentials' }, times: 1 })
-    t.equal((await browser.api('/api/v1/activities/')).json().code, 'session_expired')
-  })
+t.test('any refusal of a refresh ends the session, everywhere; a busy or failing SweatStack does not', async t => {
+  const refusals = [
+    ...(['oauth', 'fastapi'] as const).map(shape => [`SweatStack's own refusal of a revoked grant, ${shape} shaped`, { shape }] as const),
+    ...[400, 401, 403, 404, 422].flatMap(status => [
+      [`${status} {"error": "invalid_grant"}`, { fault: { status, body: { error: 'invalid_grant', error_description: 'The refresh token is invalid' } } }] as const,
+      [`${status} {"detail": "..."}`, { fault: { status, body: { detail: 'Refresh token not found' } } }] as const,
+    ]),
+  ]
+  for (const [name, how] of refusals) {
+    t.test(`${name}: 401 session_expired, and /auth/sweatstack/user agrees`, async t => {
+      const stack = await startStack(t, { sandbox: { ...expiring.sandbox, ...('shape' in how ? { tokenErrorShape: how.shape } : {}) } })
+      const browser = new Browser(stack.app)
+      await signIn(browser)
+      const copy = browser.cookieHeader('/')
+      if ('fault' in how) stack.sandbox.sandbox.addFault({ path: '/api/v1/oauth/token', ...how.fault, times: 1 })
+      else stack.sandbox.sandbox.revokeUser(athlete.id)
+      const response = await browser.api('/api/v1/activities/')
+      t.equal(response.statusCode, 401)
+      t.equal(response.json().code, 'session_expired')
+      t.equal(response.cookies.find(c => c.name === 'sweatstack_session')?.maxAge, 0, 'the cookie is cleared')
+      const user = await stack.app.inject({ url: '/auth/sweatstack/user', headers: { cookie: copy } })
+      t.equal(user.statusCode, 401, 'even a copy of the cookie is no longer signed in')
+    })
+  }
   for (const [name, fault, status] of [
+    ['a 429', { status: 429, body: { detail: 'slow down' }, headers: { 'retry-after': '30' } }, 429],
     ['a 500', { status: 500, body: { detail: 'boom' } }, 502],
     ['a 503', { status: 503, body: { detail: 'maintenance' } }, 502],
-    ['a 400 that is not invalid_grant', { status: 400, body: { error: 'invalid_request', detail: 'tz missing' } }, 400],
     ['a timeout', { delayMs: 1500 }, 504],
     ['a reset connection', { reset: true }, 503],
   ] as const) {
@@ -96,9 +102,21 @@ t.test('only a refused refresh token ends the session', async t => {
       const failed = await browser.api('/api/v1/activities/')
       t.equal(failed.statusCode, status)
       t.notOk(failed.cookies.find(c => c.name === 'sweatstack_session' && c.maxAge === 0), 'not cleared')
+      t.equal((await browser.api('/auth/sweatstack/user')).statusCode, 200, 'still signed in')
       t.equal((await browser.api('/api/v1/activities/')).statusCode, 200, 'the next call refreshes and works')
     })
   }
+  t.test('SweatStack refusing freshly refreshed tokens (401 again): the session ends', async t => {
+    const stack = await startStack(t)
+    const browser = new Browser(stack.app)
+    await signIn(browser)
+    stack.sandbox.sandbox.addFault({ path: '/api/v1/activities/', status: 401, body: { detail: 'Could not validate credentials' }, times: 2 })
+    const response = await browser.api('/api/v1/activities/')
+    t.equal(response.statusCode, 401)
+    t.equal(response.json().code, 'session_expired')
+    t.equal(stack.sandbox.sandbox.stats().token.refresh_token, 1, 'after one refresh and one retry')
+    t.equal((await browser.api('/auth/sweatstack/user')).statusCode, 401)
+  })
   t.test('SweatStack unreachable during a refresh: 503, and the session survives', async t => {
     const stack = await startStack(t, expiring)
     const browser = new Browser(stack.app)

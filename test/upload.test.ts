@@ -91,11 +91,11 @@ t.test('files in a part not named "files", or a body that is not multipart, are 
   t.equal(json.statusCode, 415)
 })
 
-t.test('without data:write, SweatStack\'s 403 is passed on', async t => {
+t.test('without data:write, SweatStack\'s 403 comes back as insufficient_scope, with the setting to change', async t => {
   const stack = await startStack(t)
   const browser = new Browser(stack.app)
   await signIn(browser)
   const response = await upload(stack, browser, multipart(1, 1000))
   t.equal(response.statusCode, 403)
-  t.match(response.json(), { code: 'forbidden', detail: 'Not enough permissions' })
+  t.match(response.json(), { code: 'insufficient_scope', detail: /data:write.*SWEATSTACK_SCOPES/ })
 })

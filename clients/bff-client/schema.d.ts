@@ -13,7 +13,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /**
+         * Liveness
+         * @description The process is up and answering; for a load balancer's or orchestrator's liveness probe. Calls nothing.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -74,7 +77,7 @@ export interface paths {
         put?: never;
         /**
          * Upload activity files (FIT or CSV, at most 10)
-         * @description One `files` part per file, 33554432 bytes at most each (UPLOAD_MAX_FILE_BYTES). Streamed through to SweatStack; processing is asynchronous.
+         * @description One `files` part per file, 33554432 bytes at most each (UPLOAD_MAX_FILE_BYTES). Streamed through to SweatStack; processing is asynchronous. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         post: operations["uploadActivities"];
         delete?: never;
@@ -92,7 +95,7 @@ export interface paths {
         };
         /**
          * List activities, newest first
-         * @description Page with `limit` and `offset`; there is no total count, and a page shorter than `limit` is the last.
+         * @description Page with `limit` and `offset`; there is no total count, and a page shorter than `limit` is the last. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         get: operations["listActivities"];
         put?: never;
@@ -112,7 +115,7 @@ export interface paths {
         };
         /**
          * The latest activity, or null
-         * @description The body is JSON `null` when there is none.
+         * @description The body is JSON `null` when there is none. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         get: operations["getLatestActivity"];
         put?: never;
@@ -132,7 +135,7 @@ export interface paths {
         };
         /**
          * Watch the import of past activities
-         * @description A stream of JSON lines, each passed on as SweatStack writes it; SweatStack ends it after 60 s.
+         * @description A stream of JSON lines, each passed on as SweatStack writes it; SweatStack ends it after 60 s. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         get: operations["getBackfillStatus"];
         put?: never;
@@ -150,7 +153,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Time series across activities (Parquet) */
+        /**
+         * Time series across activities (Parquet)
+         * @description Get time series across activities (Parquet). Concatenated 1 Hz streams of all matching activities in the date range. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getLongitudinalData"];
         put?: never;
         post?: never;
@@ -167,7 +173,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Mean-max curve across activities (Parquet) */
+        /**
+         * Mean-max curve across activities (Parquet)
+         * @description Get the mean-max curve across activities (Parquet). Best efforts per duration across all matching activities, optionally after given amounts of prior work (fatigue states). The date range is capped at 1 year when `after` is used. The former `by` parameter was removed. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getLongitudinalMeanMax"];
         put?: never;
         post?: never;
@@ -184,7 +193,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Accumulated work duration across activities (Parquet, beta) */
+        /**
+         * Accumulated work duration across activities (Parquet, beta)
+         * @description Get accumulated work duration across activities (Parquet, beta). Beta. Accumulated work duration at max/hard/medium/easy levels across all matching activities. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getLongitudinalAccumulatedWorkDuration"];
         put?: never;
         post?: never;
@@ -201,7 +213,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One activity */
+        /**
+         * One activity
+         * @description Get an activity. One activity with details. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getActivity"];
         put?: never;
         post?: never;
@@ -218,7 +233,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An activity's time series (Parquet, or JSON columns) */
+        /**
+         * An activity's time series (Parquet, or JSON columns)
+         * @description Get an activity's time series (Parquet). The activity's streams, 1 Hz unless `segmentation_on` is given. GPS: filter `(0,0)`, NaN and out-of-range coordinates. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getActivityData"];
         put?: never;
         post?: never;
@@ -235,7 +253,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An activity's mean-max curve (Parquet, or JSON columns) */
+        /**
+         * An activity's mean-max curve (Parquet, or JSON columns)
+         * @description Get an activity's mean-max curve (Parquet). Best average of `metric` for each duration. The old boolean `segmentation` parameter is ignored by the server. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getActivityMeanMax"];
         put?: never;
         post?: never;
@@ -252,7 +273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An activity's accumulated work duration (Parquet, or JSON columns) */
+        /**
+         * An activity's accumulated work duration (Parquet, or JSON columns)
+         * @description Get an activity's accumulated work duration (Parquet). Accumulated work duration (time spent at or above each intensity). Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getActivityAccumulatedWorkDuration"];
         put?: never;
         post?: never;
@@ -270,10 +294,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set this app's metadata on an activity (replaces it; 1 KB at most) */
+        /**
+         * Set this app's metadata on an activity (replaces it; 1 KB at most)
+         * @description Replace this app's metadata on the activity. Replaces (no merge) this application's metadata on the activity. Any JSON object, at most 1 KB of JSON, nesting depth ≤ 32. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         put: operations["putActivityAppMetadata"];
         post?: never;
-        /** Remove this app's metadata from an activity */
+        /**
+         * Remove this app's metadata from an activity
+         * @description Delete this app's metadata on the activity. Removes this application's metadata from the activity. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteActivityAppMetadata"];
         options?: never;
         head?: never;
@@ -287,12 +317,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Daily values between two dates, one row per date */
+        /**
+         * Daily values between two dates, one row per date
+         * @description List a daily measure over a date range. Exactly one row per date from `start` to `end` inclusive. Interpolation per measure: body_mass & body_fat_pct linear + fill; resting_hr, hrv, sleep_duration none; sleep_altitude forward/backward fill; menstrual_cycle_day auto-increment. Gaps (not interpolated) come back with `value: null`, `status: "missing"`. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listDailies"];
         put?: never;
-        /** Set the value of a day */
+        /**
+         * Set the value of a day
+         * @description Set a daily value (upsert). Creates or replaces the value for the date. Manual values are never overwritten by integration imports. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         post: operations["upsertDaily"];
-        /** Remove the value of a day */
+        /**
+         * Remove the value of a day
+         * @description Delete a daily value. Deletes the stored value for the date. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteDaily"];
         options?: never;
         head?: never;
@@ -326,7 +365,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The user's profile (the selected athlete's in coach mode) */
+        /**
+         * The user's profile (the selected athlete's in coach mode)
+         * @description Get the signed-in user's info. OIDC-style user info of the token's user. Scope: `profile` (401/403 otherwise). `issue` is beta; its `destination` is always `null` on delegated tokens. Needs the `profile` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getUserInfo"];
         put?: never;
         post?: never;
@@ -363,7 +405,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Account status: what the app can rely on, and what the user must do (beta) */
+        /**
+         * Account status: what the app can rely on, and what the user must do (beta)
+         * @description Get account status (beta). Beta. What the calling app can expect from this account: an issue (if any) and a status per capability. Issues are reported only for the capabilities the app declared. Scope: `data:read` **or** `profile`. Delegated tokens are allowed (then `issue.destination` is always `null`).
+         */
         get: operations["getAccountStatus"];
         put?: never;
         post?: never;
@@ -380,7 +425,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The sports the user has activities in */
+        /**
+         * The sports the user has activities in
+         * @description List the user's sports. The OST sport strings the user has activities in. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listProfileSports"];
         put?: never;
         post?: never;
@@ -397,7 +445,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tags the user has used */
+        /**
+         * The tags the user has used
+         * @description List the user's tags. All tags the user has used. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listProfileTags"];
         put?: never;
         post?: never;
@@ -414,7 +465,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Modelled intensity-duration curve (in development at SweatStack) */
+        /**
+         * Modelled intensity-duration curve (in development at SweatStack)
+         * @description Get the modelled intensity-duration curve (in development). Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getIntensityDurationModel"];
         put?: never;
         post?: never;
@@ -432,10 +486,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set this app's metadata on the user (replaces it; 4 KB at most) */
+        /**
+         * Set this app's metadata on the user (replaces it; 4 KB at most)
+         * @description Replace this app's metadata on the profile (the token's user). Replaces (no merge) this application's metadata on the profile (the token's user). Any JSON object, at most 4 KB of JSON, nesting depth ≤ 32. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         put: operations["putProfileAppMetadata"];
         post?: never;
-        /** Remove this app's metadata from the user */
+        /**
+         * Remove this app's metadata from the user
+         * @description Delete this app's metadata on the profile (the token's user). Removes this application's metadata from the profile (the token's user). Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteProfileAppMetadata"];
         options?: never;
         head?: never;
@@ -449,7 +509,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Teams you own or are a member of */
+        /**
+         * Teams you own or are a member of
+         * @description List your teams. Teams you own or are a member of. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listTeams"];
         put?: never;
         post?: never;
@@ -466,7 +529,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Teams you have let see your data */
+        /**
+         * Teams you have let see your data
+         * @description List teams you authorised. Teams you have authorised to access your data. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listAuthorizedTeams"];
         put?: never;
         post?: never;
@@ -483,7 +549,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The users who authorized a team */
+        /**
+         * The users who authorized a team
+         * @description List a team's users. Users who authorised the team; team members only. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listTeamUsers"];
         put?: never;
         post?: never;
@@ -502,7 +571,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Let a team see your data */
+        /**
+         * Let a team see your data
+         * @description Authorise a team to access your data. Grants the team the given scopes on your data. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         post: operations["authorizeTeam"];
         delete?: never;
         options?: never;
@@ -517,10 +589,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List tests, newest first */
+        /**
+         * List tests, newest first
+         * @description List tests. Physiological tests of the token's user, newest first. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listTests"];
         put?: never;
-        /** Create a test */
+        /**
+         * Create a test
+         * @description Create a test. Creates a test; `end` defaults to `start` + 3 h. Tests created with an app token can only be modified/deleted by that app. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         post: operations["createTest"];
         delete?: never;
         options?: never;
@@ -535,12 +613,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One test, with its traces and overlapping activities */
+        /**
+         * One test, with its traces and overlapping activities
+         * @description Get a test. One test with its traces and overlapping activities. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["getTest"];
-        /** Replace a test (every field; omitted ones are cleared) */
+        /**
+         * Replace a test (every field; omitted ones are cleared)
+         * @description Replace a test. Full replace: omitted fields are cleared. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         put: operations["replaceTest"];
         post?: never;
-        /** Delete a test */
+        /**
+         * Delete a test
+         * @description Delete a test. Deletes the test. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteTest"];
         options?: never;
         head?: never;
@@ -555,10 +642,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set this app's metadata on a test (replaces it; 1 KB at most) */
+        /**
+         * Set this app's metadata on a test (replaces it; 1 KB at most)
+         * @description Replace this app's metadata on the test. Replaces (no merge) this application's metadata on the test. Any JSON object, at most 1 KB of JSON, nesting depth ≤ 32. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         put: operations["putTestAppMetadata"];
         post?: never;
-        /** Remove this app's metadata from a test */
+        /**
+         * Remove this app's metadata from a test
+         * @description Delete this app's metadata on the test. Removes this application's metadata from the test. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteTestAppMetadata"];
         options?: never;
         head?: never;
@@ -572,10 +665,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List traces, newest first */
+        /**
+         * List traces, newest first
+         * @description List traces. Traces of the token's user, newest first. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         get: operations["listTraces"];
         put?: never;
-        /** Create a trace */
+        /**
+         * Create a trace
+         * @description Create a trace. Creates a trace. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         post: operations["createTrace"];
         delete?: never;
         options?: never;
@@ -591,10 +690,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace a trace (every field; omitted ones are cleared) */
+        /**
+         * Replace a trace (every field; omitted ones are cleared)
+         * @description Replace a trace. Full replace: omitted fields are cleared (including `test_id`). Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         put: operations["replaceTrace"];
         post?: never;
-        /** Delete a trace */
+        /**
+         * Delete a trace
+         * @description Delete a trace. Deletes the trace. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteTrace"];
         options?: never;
         head?: never;
@@ -609,10 +714,16 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set this app's metadata on a trace (replaces it; 1 KB at most) */
+        /**
+         * Set this app's metadata on a trace (replaces it; 1 KB at most)
+         * @description Replace this app's metadata on the trace. Replaces (no merge) this application's metadata on the trace. Any JSON object, at most 1 KB of JSON, nesting depth ≤ 32. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         put: operations["putTraceAppMetadata"];
         post?: never;
-        /** Remove this app's metadata from a trace */
+        /**
+         * Remove this app's metadata from a trace
+         * @description Delete this app's metadata on the trace. Removes this application's metadata from the trace. Requires an **application token** (a JWT whose `aud` identifies an app) — any other token, including personal API keys, gets 403. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         delete: operations["deleteTraceAppMetadata"];
         options?: never;
         head?: never;
@@ -628,13 +739,13 @@ export interface paths {
         };
         /**
          * Yourself, your managed users and the users who share with you
-         * @description In coach mode this uses the coach's own token, not the selected athlete's.
+         * @description List users you can access. In coach mode this uses the coach's own token, not the selected athlete's. Needs the `data:read` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         get: operations["listUsers"];
         put?: never;
         /**
          * Create a managed user (no login of their own)
-         * @description In coach mode this uses the coach's own token, not the selected athlete's.
+         * @description Create a managed user. Creates a managed user (no login) you manage. In coach mode this uses the coach's own token, not the selected athlete's. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         post: operations["createManagedUser"];
         delete?: never;
@@ -652,18 +763,18 @@ export interface paths {
         };
         /**
          * One managed user
-         * @description In coach mode this uses the coach's own token, not the selected athlete's.
+         * @description Get a managed user. Managed users only; any other user → 404. In coach mode this uses the coach's own token, not the selected athlete's. Needs the `profile` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         get: operations["getManagedUser"];
         /**
          * Update a managed user (form fields; only those given change)
-         * @description In coach mode this uses the coach's own token, not the selected athlete's.
+         * @description Update a managed user. Partial update (**form-urlencoded**): only the fields given change. Managed users only. In coach mode this uses the coach's own token, not the selected athlete's. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         put: operations["updateManagedUser"];
         post?: never;
         /**
          * Delete a managed user and all their data
-         * @description In coach mode this uses the coach's own token, not the selected athlete's.
+         * @description Delete a managed user and all their data. Deletes the managed user **and all their data**. Managed users only. In coach mode this uses the coach's own token, not the selected athlete's. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
          */
         delete: operations["deleteManagedUser"];
         options?: never;
@@ -680,7 +791,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Schedule a workout (beta) */
+        /**
+         * Schedule a workout (beta)
+         * @description Schedule a workout (beta). Beta. Schedules an SWF workout on the user's calendar and delivers it to connected integrations. Supported today: running only, speed intensity, duration/distance volume; anything else → 422. Scope: `data:write`. Needs the `data:write` scope (`SWEATSTACK_SCOPES`); without it the answer is 403 `insufficient_scope`.
+         */
         post: operations["scheduleWorkout"];
         delete?: never;
         options?: never;
@@ -797,7 +911,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Coach mode: back to your own data */
+        /**
+         * Coach mode: back to your own data
+         * @description Ends coach mode: `/api` calls use your own token again. Answers the new session state; harmless when no athlete is selected.
+         */
         post: operations["selectSelf"];
         delete?: never;
         options?: never;
@@ -830,7 +947,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description An OpenSportTaxonomy (OST) sport string `code(.sub)*(+modifier)*`, modifiers sorted alphabetically (`SweatStack/open-sport-taxonomy:docs/taxonomy.md`). An open string: a sport newer than a client's taxonomy must be preserved. As a filter it is hierarchical: a parent (`cycling`) also matches its sub-sports. Codes: `alpine_skiing`, `cycling` (`.cyclocross`, `.gravel`, `.mountain`, `.road`, `.time_trial`, `.track`), `generic`, `hand_cycling`, `rowing`, `running` (`.road`, `.track`, `.trail`), `snowboarding`, `swimming` (`.open_water`, `.pool`), `walking` (`.hiking`), `xc_skiing` (`.classic`, `.double_poling`, `.skate`). Modifiers: `assisted`, `roller`, `stationary`, `virtual` (independent); purpose (at most one): `commute`, `leisure`, `race`, `test`, `training`; company (at most one): `group`, `solo`. `examples` lists the 39 standard sports of the OST 0.10.0 catalogue. [UNKNOWN] Which OST version the live server's `Sport` enum is generated from (the server publishes a closed enum whose values were not read). [INFERRED] Legacy pre-0.81 values (`cycling.trainer`, `running.treadmill`, `rowing.ergometer`, `cycling.tt`, `cycling.mountainbike`, `cross_country_skiing…`, `unknown`, `swimming.pool.50m`, …) are not returned by current servers; some of them (e.g. `cycling.track.250m`) would not match this pattern. Migration: `cycling.trainer→cycling+stationary`, `running.treadmill→running+stationary`, `rowing.ergometer→rowing+stationary`, `cycling.tt→cycling.time_trial`, `cycling.mountainbike→cycling.mountain`, `cross_country_skiing→xc_skiing`, `unknown→generic`.
+         * @description An OpenSportTaxonomy (OST) sport string `code(.sub)*(+modifier)*`, modifiers sorted alphabetically (`SweatStack/open-sport-taxonomy:docs/taxonomy.md`). An open string: a sport newer than a client's taxonomy must be preserved. As a filter it is hierarchical: a parent (`cycling`) also matches its sub-sports. Codes: `alpine_skiing`, `cycling` (`.cyclocross`, `.gravel`, `.mountain`, `.road`, `.time_trial`, `.track`), `generic`, `hand_cycling`, `rowing`, `running` (`.road`, `.track`, `.trail`), `snowboarding`, `swimming` (`.open_water`, `.pool`), `walking` (`.hiking`), `xc_skiing` (`.classic`, `.double_poling`, `.skate`). Modifiers: `assisted`, `roller`, `stationary`, `virtual` (independent); purpose (at most one): `commute`, `leisure`, `race`, `test`, `training`; company (at most one): `group`, `solo`. `examples` lists the 39 standard sports of the OST 0.10.0 catalogue. Migration: `cycling.trainer→cycling+stationary`, `running.treadmill→running+stationary`, `rowing.ergometer→rowing+stationary`, `cycling.tt→cycling.time_trial`, `cycling.mountainbike→cycling.mountain`, `cross_country_skiing→xc_skiing`, `unknown→generic`.
          * @example alpine_skiing
          * @example cycling
          * @example cycling+assisted
@@ -873,7 +990,7 @@ export interface components {
          */
         Sport: string;
         /**
-         * @description A data stream / metric. Units: power W, heart_rate bpm, speed m/s, cadence rpm/spm, altitude m, temperature °C, core_temperature °C, smo2 %, distance m, latitude/longitude degrees. Open set: the SDK keeps unknown values (`schemas.py::_open_enum`), so new values may appear; known values: `duration`, `lap`, `power`, `speed`, `heart_rate`, `respiration_rate`, `smo2`, `core_temperature`, `elevation`, `altitude`, `cadence`, `temperature`, `distance`, `longitude`, `latitude`, `lactate`, `rpe`, `notes`.
+         * @description A data stream / metric. Units: power W, heart_rate bpm, speed m/s, cadence rpm/spm, altitude m, temperature °C, core_temperature °C, smo2 %, distance m, latitude/longitude degrees.
          * @example duration
          * @example lap
          * @example power
@@ -895,7 +1012,7 @@ export interface components {
          */
         Metric: string;
         /**
-         * @description An OAuth scope. `data:read` read user data; `data:write` write and delete (no read); `profile` profile information; `openid` currently unused by SweatStack; `offline_access` refresh token for public clients; `admin` internal ([INFERRED] not requestable by apps). Open set: the SDK keeps unknown values (`schemas.py::_open_enum`), so new values may appear; known values: `data:read`, `data:write`, `admin`, `openid`, `profile`, `offline_access`.
+         * @description An OAuth scope. `data:read` read user data; `data:write` write and delete (no read); `profile` profile information; `openid` currently unused by SweatStack; `offline_access` refresh token for public clients; `admin` internal.
          * @example data:read
          * @example data:write
          * @example admin
@@ -905,7 +1022,7 @@ export interface components {
          */
         Scope: string;
         /**
-         * @description A daily measure. Units and accepted ranges: body_mass kg 0–500, body_fat_pct % 0–100, resting_hr bpm 0–250, hrv ms 0–500, sleep_duration s 0–86400, sleep_altitude m 0–10000, menstrual_cycle_day 0–100. Open set: the SDK keeps unknown values (`schemas.py::_open_enum`), so new values may appear; known values: `body_mass`, `body_fat_pct`, `resting_hr`, `hrv`, `sleep_duration`, `sleep_altitude`, `menstrual_cycle_day`.
+         * @description A daily measure. Units and accepted ranges: body_mass kg 0–500, body_fat_pct % 0–100, resting_hr bpm 0–250, hrv ms 0–500, sleep_duration s 0–86400, sleep_altitude m 0–10000, menstrual_cycle_day 0–100.
          * @example body_mass
          * @example body_fat_pct
          * @example resting_hr
@@ -926,7 +1043,7 @@ export interface components {
          */
         DailyStatus: "stored" | "estimated" | "missing";
         /**
-         * @description A capability an application declares it uses; account-status issues are reported only for declared capabilities. Open set: the SDK keeps unknown values (`schemas.py::_open_enum`), so new values may appear; known values: `activities`, `activity_history`, `dailies`, `workouts`.
+         * @description A capability an application declares it uses; account-status issues are reported only for declared capabilities.
          * @example activities
          * @example activity_history
          * @example dailies
@@ -944,7 +1061,7 @@ export interface components {
          */
         IssueStatus: "action_required" | "syncing";
         /**
-         * @description Machine-readable code of an account-status issue (beta). Open set: the SDK keeps unknown values (`schemas.py::_open_enum`), so new values may appear; known values: `no_source_connected`, `activities_not_granted`, `activities_blocked_upstream`, `activity_history_not_granted`, `dailies_not_granted`, `dailies_no_source`, `workouts_not_granted`, `workouts_no_source`, `sync_pending`.
+         * @description Machine-readable code of an account-status issue (beta).
          * @example no_source_connected
          * @example activities_not_granted
          * @example activities_blocked_upstream
@@ -957,7 +1074,7 @@ export interface components {
          */
         StatusIssueCode: string;
         /**
-         * @description A SweatStack Portal page an app can send its user to. Open set: the SDK keeps unknown values (`schemas.py::_open_enum`), so new values may appear; known values: `manage-teams`, `manage-integrations`.
+         * @description A SweatStack Portal page an app can send its user to.
          * @example manage-teams
          * @example manage-integrations
          */
@@ -993,7 +1110,7 @@ export interface components {
          */
         SourceStatus: string;
         /**
-         * @description An activity as listed by `GET /api/v1/activities/`. Older skills text lists `name`/`description`; they are not in the current schema.
+         * @description An activity as listed by `GET /api/v1/activities/`.
          * @example {
          *       "tags": [
          *         "intervals"
@@ -1084,7 +1201,7 @@ export interface components {
             app_metadata?: components["schemas"]["AppMetadata"] | null;
             /**
              * Format: duration
-             * @description Duration (Python `timedelta`). [INFERRED] Serialized as an ISO 8601 duration by pydantic v2, e.g. `PT1H2M3S` (older pydantic: `PT3723S`); the public docs' examples only show `"string"`.
+             * @description Duration (Python `timedelta`).
              */
             duration: string;
             /** @description Start as naive local wall-clock time (no offset). */
@@ -1190,7 +1307,7 @@ export interface components {
             devices?: string[] | null;
             /**
              * Format: duration
-             * @description Duration (Python `timedelta`). [INFERRED] Serialized as an ISO 8601 duration by pydantic v2, e.g. `PT1H2M3S` (older pydantic: `PT3723S`); the public docs' examples only show `"string"`.
+             * @description Duration (Python `timedelta`).
              */
             duration: string;
             /** @description Start as naive local wall-clock time (no offset). */
@@ -1330,7 +1447,7 @@ export interface components {
             end: string;
             /**
              * Format: duration
-             * @description Duration (Python `timedelta`). [INFERRED] Serialized as an ISO 8601 duration by pydantic v2, e.g. `PT1H2M3S` (older pydantic: `PT3723S`); the public docs' examples only show `"string"`.
+             * @description Duration (Python `timedelta`).
              */
             duration: string;
             /** @description Naive local wall-clock time (no offset), e.g. `2026-05-18T17:32:00`. */
@@ -1449,7 +1566,7 @@ export interface components {
             timestamp_local: string;
         };
         /**
-         * @description Body of `POST /api/v1/traces/` and `PUT /api/v1/traces/{trace_id}` (full replace: omitted fields are cleared). The SDK sends every field, `null`s included.
+         * @description Body of `POST /api/v1/traces/` and `PUT /api/v1/traces/{trace_id}` (full replace: omitted fields are cleared).
          * @example {
          *       "timestamp": "2026-05-18T16:10:00Z",
          *       "test_id": "01JV8C9N4P6Q2R8S0T3V5W7XYZ",
@@ -1742,7 +1859,6 @@ export interface components {
             date: string;
             value: number | null;
             status: components["schemas"]["DailyStatus"];
-            /** @description Origin of the value; `null` when missing/estimated [INFERRED]. */
             source?: components["schemas"]["DailySource"] | null;
         };
         /**
@@ -1755,7 +1871,6 @@ export interface components {
         DailyCreate: {
             /** Format: date */
             date: string;
-            /** @description Value in the measure's unit; must be inside the measure's range (body_mass 0–500 kg, body_fat_pct 0–100 %, resting_hr 0–250 bpm, hrv 0–500 ms, sleep_duration 0–86400 s, sleep_altitude 0–10000 m, menstrual_cycle_day 0–100), otherwise 422 [INFERRED status]. */
             value: number;
         };
         /**
@@ -1801,7 +1916,7 @@ export interface components {
             first_name: string | null;
             last_name: string | null;
             admin: boolean;
-            /** @description Registration time. Usually aware (`Z`), but can be naive (CHANGELOG 0.76.2), so no `format: date-time`. */
+            /** @description Registration time. Usually aware (`Z`), but can be naive, so no `format: date-time`. */
             registered_at: string;
             display_name: string;
             is_managed: boolean;
@@ -1818,7 +1933,7 @@ export interface components {
             last_name: string | null;
         };
         /**
-         * @description Form body of `PUT /api/v1/users/{user_id}` (server schema `BodyUpdateManagedUserApiV1UsersUserIdPut`): partial update, only the fields given are changed. [UNKNOWN] How to clear `last_name` through a form.
+         * @description Form body of `PUT /api/v1/users/{user_id}` (server schema `BodyUpdateManagedUserApiV1UsersUserIdPut`): partial update, only the fields given are changed.
          * @example {
          *       "last_name": "Berg"
          *     }
@@ -1850,7 +1965,7 @@ export interface components {
             given_name?: string | null;
             family_name?: string | null;
             email?: string | null;
-            /** @description Registration time. Usually aware (`Z`), but can be naive (CHANGELOG 0.76.2), so no `format: date-time`. */
+            /** @description Registration time. Usually aware (`Z`), but can be naive, so no `format: date-time`. */
             registered_at: string;
             /** @description Account-status issue (beta). */
             issue?: components["schemas"]["StatusIssueResponse"] | null;
@@ -1871,7 +1986,7 @@ export interface components {
             status: components["schemas"]["IssueStatus"];
             /** @description Display text only; do not parse. */
             message: string;
-            /** @description Portal page that fixes the issue (show a button only when set); always `null` on delegated tokens. Older servers sent `action_url` instead (CHANGELOG 0.92). */
+            /** @description Portal page that fixes the issue (show a button only when set); always `null` on delegated tokens. Older servers sent `action_url` instead. */
             destination?: components["schemas"]["PortalDestination"] | null;
         };
         /**
@@ -1922,7 +2037,6 @@ export interface components {
             image: string;
             /** Format: uri */
             privacy_statement: string;
-            /** @description Your role; `null` if [INFERRED] you are not a member. */
             role: components["schemas"]["ApplicationMemberRole"] | null;
         };
         /**
@@ -1962,11 +2076,10 @@ export interface components {
          *     }
          */
         AuthorizeTeamRequest: {
-            /** @description Scopes to grant (the SDK's default is `["data:read"]`). */
+            /** @description Scopes to grant. */
             scopes: components["schemas"]["Scope"][];
         };
         /**
-         * @description [INFERRED] Schema name and required fields; the reference only says the response is a JSON object `{team_id, user_id, scopes}`.
          * @example {
          *       "team_id": "01JM3T5E7A9M1B3C5D7E9F1G3H",
          *       "user_id": "01JQ8M2Z6W4K7T3N9B5X1C0DAE",
@@ -1981,7 +2094,7 @@ export interface components {
             scopes: components["schemas"]["Scope"][];
         };
         /**
-         * @description Body of `POST /api/v1/portal/sessions` (beta, SDK ≥ 0.92). Old servers (SDK 0.89–0.91) took no Bearer token and `client_id` (+ `client_secret`) in this body instead.
+         * @description Body of `POST /api/v1/portal/sessions`. Old servers took no Bearer token and `client_id` (+ `client_secret`) in this body instead.
          * @example {
          *       "destination": "manage-integrations",
          *       "return_url": "https://myapp.example.com/settings"
@@ -2005,7 +2118,7 @@ export interface components {
             url: string;
         };
         /**
-         * @description Modelled effort-duration curve (in development; shape may change). [INFERRED] `curve` required.
+         * @description Modelled effort-duration curve (in development; shape may change).
          * @example {
          *       "curve": [
          *         {
@@ -2034,7 +2147,7 @@ export interface components {
         IntensityDurationModelResponse: {
             curve: components["schemas"]["IntensityDurationModelPoint"][];
         };
-        /** @description One point of the modelled intensity-duration curve. [INFERRED] Both fields required. */
+        /** @description One point of the modelled intensity-duration curve. */
         IntensityDurationModelPoint: {
             /** @description Duration (s). */
             duration: number;
@@ -2116,7 +2229,7 @@ export interface components {
          */
         ScheduledWorkoutCreate: {
             swf: components["schemas"]["WorkoutInput"];
-            /** @description [CONFLICT] The docs say naive local wall-clock time, the schema says `date-time`. Send naive local time (e.g. `2026-05-21T07:00:00`). */
+            /** @description Send naive local time (e.g. `2026-05-21T07:00:00`). */
             start: string;
             parameters?: {
                 [key: string]: number;
@@ -2212,7 +2325,6 @@ export interface components {
         ScheduledWorkoutCreateResponse: {
             id: string;
             sport: components["schemas"]["Sport"];
-            /** @description [CONFLICT] Naive local wall-clock per docs vs `date-time` per schema. */
             start: string;
             swf: components["schemas"]["WorkoutOutput"];
             parameters?: {
@@ -2302,7 +2414,7 @@ export interface components {
             description?: string | null;
             sport: components["schemas"]["Sport"];
             pool_length?: number | null;
-            /** @description The workout content. [INFERRED] Required in practice. */
+            /** @description The workout content. */
             content?: components["schemas"]["WorkoutContentItem"][];
         };
         /** @description A workout in SweatStack Workout Format (SWF), as returned. */
@@ -2318,22 +2430,25 @@ export interface components {
             description?: string | null;
             sport: components["schemas"]["Sport"];
             pool_length?: number | null;
-            /** @description The workout content. [INFERRED] Required in practice. */
+            /** @description The workout content. */
             content?: components["schemas"]["WorkoutContentItem"][];
         };
-        /** @description One item of workout content, discriminated by `type`: `step`, `repeat`, `section`, `note`. [INFERRED] Output items (`StepOutput` etc.) have the same shape as input items. */
+        /** @description One item of workout content, discriminated by `type`: `step`, `repeat`, `section`, `note`. */
         WorkoutContentItem: components["schemas"]["StepInput"] | components["schemas"]["RepeatInput"] | components["schemas"]["SectionInput"] | components["schemas"]["Note"];
         /** @description A workout step. */
         StepInput: {
             /** @enum {string} */
             type: "step";
-            /** @enum {string} */
-            effort: "work" | "rest";
+            /**
+             * @description Work or rest; omitted or `null` means `work`.
+             * @default work
+             */
+            effort: ("work" | "rest") | null;
             note?: string | null;
             /** @description How long/far (quantity `duration` or `distance`). */
-            volume?: components["schemas"]["ConstantValue"] | components["schemas"]["RangeValue"] | components["schemas"]["RampValue"] | components["schemas"]["ZoneValue"];
+            volume?: components["schemas"]["ConstantValue"] | components["schemas"]["RangeValue"] | components["schemas"]["RampValue"] | components["schemas"]["ZoneValue"] | null;
             /** @description How hard. */
-            intensity?: components["schemas"]["ConstantValue"] | components["schemas"]["RangeValue"] | components["schemas"]["RampValue"] | components["schemas"]["ZoneValue"];
+            intensity?: components["schemas"]["ConstantValue"] | components["schemas"]["RangeValue"] | components["schemas"]["RampValue"] | components["schemas"]["ZoneValue"] | null;
         };
         /** @description Repeat the content `count` times. */
         RepeatInput: {
@@ -2390,12 +2505,10 @@ export interface components {
             type: "zone";
             /** @description Quantity. Intensity: `speed`, `power`, `heart_rate`, `rpe_cr10`, `rpe_borg`; volume: `duration`, `distance`. */
             quantity: string;
-            /** @description [UNKNOWN] Zone identifier (type not documented). */
             zone: unknown;
-            /** @description [UNKNOWN] Reference the zone is relative to (type not documented). */
             of: unknown;
         };
-        /** @description A value relative to a workout parameter. [INFERRED] Field types. */
+        /** @description A value relative to a workout parameter. */
         ParameterRef: {
             /** @description Percentage of the referenced parameter. */
             percent: number;
@@ -2404,30 +2517,34 @@ export interface components {
         };
         /** @description A value given as a time-to-exhaustion reference. */
         TTERef: {
-            /** @description [UNKNOWN] Time-to-exhaustion reference; semantics and unit not documented. */
             tte: number;
         };
-        /** @description A repeat count range. [INFERRED] Types and required fields. */
+        /** @description A repeat count range, for an athlete or app to choose from. */
         RepeatCount: {
             min: number;
             max: number;
         };
-        /** @description Delivery of a scheduled workout to one integration. [INFERRED] Required fields. */
+        /** @description Delivery of a scheduled workout to one integration. */
         DeliveryView: {
-            /** @description [INFERRED] An `IntegrationName`, e.g. `garmin_connect`. */
             integration: string;
-            /** @description [UNKNOWN] Delivery status values. */
             status: string;
             reason?: string | null;
             detail?: string | null;
             updated_at?: string | null;
         };
-        /** @description [UNKNOWN] A warning about a scheduled workout; its fields were not read. */
+        /** @description Something an integration could not take as scheduled, per integration. */
         WorkoutWarning: {
-            [key: string]: unknown;
+            /** @description The integration the warning is about, e.g. `garmin_connect`. */
+            integration: string;
+            issues?: {
+                [key: string]: unknown;
+            }[] | null;
+            adjustments?: {
+                [key: string]: unknown;
+            }[] | null;
         };
         /**
-         * @description Application metadata: any JSON object, private to the application that wrote it. Caps: 1 KB (1024 bytes of JSON) on activities, traces and tests; 4 KB on the profile; nesting depth at most 32. Too large → 413; too deep → 422. `PUT` replaces the whole object (no merge). Appears as `app_metadata` on entities only when read with the writing app's token (otherwise `null`). [INFERRED] The 4 KB cap is 4096 bytes of JSON.
+         * @description Application metadata: any JSON object, private to the application that wrote it. Caps: 1 KB (1024 bytes of JSON) on activities, traces and tests; 4 KB on the profile; nesting depth at most 32. Too large → 413; too deep → 422. `PUT` replaces the whole object (no merge). Appears as `app_metadata` on entities only when read with the writing app's token (otherwise `null`).
          * @example {
          *       "ftp_estimate": 287,
          *       "analysed": true,
@@ -2589,9 +2706,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Invalid input: `errors` names each bad field. */
             400: {
@@ -2613,6 +2728,24 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An error. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2758,15 +2891,15 @@ export interface operations {
     listActivities: {
         parameters: {
             query?: {
-                /** @description Earliest date (`YYYY-MM-DD`; timestamps are rejected). [INFERRED] Inclusive. */
+                /** @description Earliest date (`YYYY-MM-DD`; timestamps are rejected). */
                 start?: string;
-                /** @description Latest date (`YYYY-MM-DD`). [INFERRED] Inclusive. */
+                /** @description Latest date (`YYYY-MM-DD`). */
                 end?: string;
-                /** @description Sport filter; repeat for several (`?sport=cycling&sport=running`): an item matches any of them, and a parent sport matches its sub-sports. [CONFLICT] Old docs/skills used plural `sports` (comma-joined); the server deprecates `sports` but still accepts it [INFERRED]. The SDK has sent repeated `sport` since 0.71. */
+                /** @description Sport filter; repeat for several (`?sport=cycling&sport=running`): an item matches any of them, and a parent sport matches its sub-sports. */
                 sport?: components["schemas"]["Sport"][];
                 /** @description Tag filter; repeat for several (`?tags=a&tags=b`): an item must have all of them. */
                 tags?: string[];
-                /** @description Page size (default 50). [UNKNOWN] Server maximum; the SDK pages by 100, so [INFERRED] at least 100. */
+                /** @description Page size (default 50). */
                 limit?: number;
                 /** @description Number of items to skip. Pagination is `limit`/`offset` only (no cursor, no total); a page shorter than `limit` is the last. Newest first. */
                 offset?: number;
@@ -2930,6 +3063,7 @@ export interface operations {
     getLatestActivity: {
         parameters: {
             query?: {
+                /** @description Only this sport (a parent sport matches its sub-sports). A single value. */
                 sport?: components["schemas"]["Sport"];
             };
             header?: never;
@@ -3185,11 +3319,11 @@ export interface operations {
     getLongitudinalData: {
         parameters: {
             query: {
-                /** @description Sports (required, at least one); repeat for several. [CONFLICT] Old docs/skills used plural `sports` (comma-joined); the server deprecates `sports` but still accepts it [INFERRED]. The SDK has sent repeated `sport` since 0.71. */
+                /** @description Sports (required, at least one); repeat for several. */
                 sport: components["schemas"]["Sport"][];
                 /** @description First date (`YYYY-MM-DD`). */
                 start: string;
-                /** @description Last date (`YYYY-MM-DD`). Omitted → [INFERRED] today. */
+                /** @description Last date (`YYYY-MM-DD`). */
                 end?: string;
                 /** @description Metrics; repeat for several. Omitted → `duration`, `power`, `heart_rate`, `speed`. */
                 metrics?: components["schemas"]["Metric"][];
@@ -3202,7 +3336,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Parquet file (snappy-compressed). [INFERRED] Content type: `application/vnd.apache.parquet` is assumed; the server may send `application/octet-stream` instead (not read anywhere; whether `Content-Disposition` is set is [UNKNOWN]) — a proxy must stream the bytes unchanged. Space-optimised dtypes (Int16, float16, datetime64[s], …); `sport` and `activity_id` may be dictionary-encoded; `duration` is a duration column with unreliable dtype across environments; the server may write a pandas index (as a normal column plus `pandas` schema metadata). pyarrow < 20 fails to read some responses. Columns: `timestamp` (UTC), `timestamp_local` (naive local), `activity_id`, `sport`, plus one column per metric named by `Metric`. Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
+            /** @description Parquet file (snappy-compressed). Columns: `timestamp` (UTC), `timestamp_local` (naive local), `activity_id`, `sport`, plus one column per metric named by `Metric`. Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3289,21 +3423,21 @@ export interface operations {
     getLongitudinalMeanMax: {
         parameters: {
             query: {
-                /** @description Sports (required, at least one); repeat for several. [CONFLICT] Old docs/skills used plural `sports` (comma-joined); the server deprecates `sports` but still accepts it [INFERRED]. The SDK has sent repeated `sport` since 0.71. */
+                /** @description Sports (required, at least one); repeat for several. */
                 sport: components["schemas"]["Sport"][];
-                /** @description Metric of the curve. [UNKNOWN] Whether it is required or has a default; the SDK always sends it. */
+                /** @description Metric of the curve. */
                 metric?: "power" | "speed";
-                /** @description First date (`YYYY-MM-DD`). [UNKNOWN] Whether required (the SDK sends it). */
+                /** @description First date (`YYYY-MM-DD`). */
                 start?: string;
                 /** @description Last date (`YYYY-MM-DD`). */
                 end?: string;
-                /** @description Fatigue states: prior work before the effort, kJ for power, m for speed; repeat for several (`?after=0&after=500`), at most 5. [INFERRED] minimum 0. */
+                /** @description Fatigue states: prior work before the effort, kJ for power, m for speed; repeat for several (`?after=0&after=500`), at most 5. */
                 after?: number[];
                 /** @description Durations in seconds, **comma-joined** (not repeated): e.g. `5,60,300`, or `all` (1 s steps to 3 min, then 5/10/30/60 s steps). Omitted → 19 default durations from 1 s to 6 h. */
                 durations?: string;
-                /** @description Deprecated (use `start`/`end`). [INFERRED] End date of the window. */
+                /** @description Deprecated (use `start`/`end`). */
                 date?: string;
-                /** @description Deprecated (use `start`/`end`). [INFERRED] Window length in days, integer. */
+                /** @description Deprecated (use `start`/`end`). */
                 window_days?: number;
             };
             header?: never;
@@ -3312,7 +3446,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Parquet file (snappy-compressed). [INFERRED] Content type: `application/vnd.apache.parquet` is assumed; the server may send `application/octet-stream` instead (not read anywhere; whether `Content-Disposition` is set is [UNKNOWN]) — a proxy must stream the bytes unchanged. Space-optimised dtypes (Int16, float16, datetime64[s], …); `sport` and `activity_id` may be dictionary-encoded; `duration` is a duration column with unreliable dtype across environments; the server may write a pandas index (as a normal column plus `pandas` schema metadata). pyarrow < 20 fails to read some responses. Columns: `duration`, `<metric>`, `start`, `activity_id`, `sport`, plus `after` (the fatigue state) [INFERRED: only when `after` is given]. Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
+            /** @description Parquet file (snappy-compressed). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3399,18 +3533,19 @@ export interface operations {
     getLongitudinalAccumulatedWorkDuration: {
         parameters: {
             query: {
-                /** @description Sports (required, at least one); repeat for several. [CONFLICT] Old docs/skills used plural `sports` (comma-joined); the server deprecates `sports` but still accepts it [INFERRED]. The SDK has sent repeated `sport` since 0.71. */
+                /** @description Sports (required, at least one); repeat for several. */
                 sport: components["schemas"]["Sport"][];
+                /** @description Metric. */
                 metric?: components["schemas"]["Metric"];
                 /** @description First date (`YYYY-MM-DD`). */
                 start?: string;
                 /** @description Last date (`YYYY-MM-DD`). */
                 end?: string;
-                /** @description [UNKNOWN] On the wire but not exposed by the SDK; values and effect not documented. */
+                /** @description An output option SweatStack accepts but does not document; passed on as given. */
                 format?: string;
-                /** @description Deprecated (use `start`/`end`). [INFERRED] End date of the window. */
+                /** @description Deprecated (use `start`/`end`). */
                 date?: string;
-                /** @description Deprecated (use `start`/`end`). [INFERRED] Window length in days, integer. */
+                /** @description Deprecated (use `start`/`end`). */
                 window_days?: number;
             };
             header?: never;
@@ -3419,7 +3554,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Parquet file (snappy-compressed). [INFERRED] Content type: `application/vnd.apache.parquet` is assumed; the server may send `application/octet-stream` instead (not read anywhere; whether `Content-Disposition` is set is [UNKNOWN]) — a proxy must stream the bytes unchanged. Space-optimised dtypes (Int16, float16, datetime64[s], …); `sport` and `activity_id` may be dictionary-encoded; `duration` is a duration column with unreliable dtype across environments; the server may write a pandas index (as a normal column plus `pandas` schema metadata). pyarrow < 20 fails to read some responses. Columns: [UNKNOWN] Not documented (AWD at max/hard/medium/easy levels). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
+            /** @description Parquet file (snappy-compressed). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3693,7 +3828,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Parquet file (snappy-compressed). [INFERRED] Content type: `application/vnd.apache.parquet` is assumed; the server may send `application/octet-stream` instead (not read anywhere; whether `Content-Disposition` is set is [UNKNOWN]) — a proxy must stream the bytes unchanged. Space-optimised dtypes (Int16, float16, datetime64[s], …); `sport` and `activity_id` may be dictionary-encoded; `duration` is a duration column with unreliable dtype across environments; the server may write a pandas index (as a normal column plus `pandas` schema metadata). pyarrow < 20 fails to read some responses. Columns: `timestamp` (UTC), `timestamp_local` (naive local), plus one column per requested/available metric, named by `Metric` (`duration`, `lap`, `power`, `speed`, `heart_rate`, `respiration_rate`, `smo2`, `core_temperature`, `elevation`, `altitude`, `cadence`, `temperature`, `distance`, `longitude`, `latitude`, `lactate`, `rpe`, `notes`). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
+            /** @description Parquet file (snappy-compressed). Columns: `timestamp` (UTC), `timestamp_local` (naive local), plus one column per requested/available metric, named by `Metric` (`duration`, `lap`, `power`, `speed`, `heart_rate`, `respiration_rate`, `smo2`, `core_temperature`, `elevation`, `altitude`, `cadence`, `temperature`, `distance`, `longitude`, `latitude`, `lactate`, `rpe`, `notes`). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3812,7 +3947,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Parquet file (snappy-compressed). [INFERRED] Content type: `application/vnd.apache.parquet` is assumed; the server may send `application/octet-stream` instead (not read anywhere; whether `Content-Disposition` is set is [UNKNOWN]) — a proxy must stream the bytes unchanged. Space-optimised dtypes (Int16, float16, datetime64[s], …); `sport` and `activity_id` may be dictionary-encoded; `duration` is a duration column with unreliable dtype across environments; the server may write a pandas index (as a normal column plus `pandas` schema metadata). pyarrow < 20 fails to read some responses. Columns: `duration`, `<metric>` (named by the `metric` parameter: `power` or `speed`), `start` (when the best effort started). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
+            /** @description Parquet file (snappy-compressed). Columns: `duration`, `<metric>` (named by the `metric` parameter: `power` or `speed`), `start` (when the best effort started). Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,6 +4043,7 @@ export interface operations {
     getActivityAccumulatedWorkDuration: {
         parameters: {
             query?: {
+                /** @description Metric. Omitted → `power` for cycling, `speed` otherwise. */
                 metric?: components["schemas"]["Metric"];
             };
             header?: never;
@@ -3919,7 +4055,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Parquet file (snappy-compressed). [INFERRED] Content type: `application/vnd.apache.parquet` is assumed; the server may send `application/octet-stream` instead (not read anywhere; whether `Content-Disposition` is set is [UNKNOWN]) — a proxy must stream the bytes unchanged. Space-optimised dtypes (Int16, float16, datetime64[s], …); `sport` and `activity_id` may be dictionary-encoded; `duration` is a duration column with unreliable dtype across environments; the server may write a pandas index (as a normal column plus `pandas` schema metadata). pyarrow < 20 fails to read some responses. Columns: `<metric>` (intensity value, named by the metric) and `duration`. Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
+            /** @description Parquet file (snappy-compressed). Columns: `<metric>` (intensity value, named by the metric) and `duration`. Parquet (snappy) as SweatStack sends it, streamed through unchanged; with `Accept: application/json`, the same data as JSON columns. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4243,11 +4379,12 @@ export interface operations {
                 start: string;
                 /** @description Last date (`YYYY-MM-DD`), inclusive. */
                 end: string;
-                /** @description Fill gaps per the measure's strategy. [CONFLICT] Server default: docs and plan 001c say `true`, the SDK docstring says `false`; send it explicitly (the SDK always does, default `true`). */
+                /** @description Fill gaps per the measure's strategy. */
                 interpolate?: boolean;
             };
             header?: never;
             path: {
+                /** @description The daily measure. */
                 measure: components["schemas"]["DailyMeasure"];
             };
             cookie?: never;
@@ -4364,6 +4501,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The daily measure. */
                 measure: components["schemas"]["DailyMeasure"];
             };
             cookie?: never;
@@ -4473,6 +4611,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The daily measure. */
                 measure: components["schemas"]["DailyMeasure"];
             };
             cookie?: never;
@@ -4930,7 +5069,7 @@ export interface operations {
     listProfileSports: {
         parameters: {
             query?: {
-                /** @description Only root sports (e.g. `cycling`). The SDK sends it only when true. [INFERRED] Default false. */
+                /** @description Only root sports (e.g. `cycling`). */
                 only_root?: boolean;
             };
             header?: never;
@@ -5133,7 +5272,9 @@ export interface operations {
     getIntensityDurationModel: {
         parameters: {
             query?: {
+                /** @description The sport. */
                 sport?: components["schemas"]["Sport"];
+                /** @description The metric (`power` or `speed`). */
                 metric?: components["schemas"]["Metric"];
             };
             header?: never;
@@ -5142,7 +5283,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description [INFERRED] An `IntensityDurationModelResponse`. */
+            /** @description Success. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5665,10 +5806,7 @@ export interface operations {
     };
     listTeamUsers: {
         parameters: {
-            query?: {
-                /** @description Name filter. [INFERRED] The server may ignore it (as for `GET /api/v1/users/`). */
-                name?: string;
-            };
+            query?: never;
             header?: never;
             path: {
                 /** @description Team id (ULID). */
@@ -5905,15 +6043,15 @@ export interface operations {
     listTests: {
         parameters: {
             query?: {
-                /** @description Earliest date (`YYYY-MM-DD`; timestamps are rejected). [INFERRED] Inclusive. */
+                /** @description Earliest date (`YYYY-MM-DD`; timestamps are rejected). */
                 start?: string;
-                /** @description Latest date (`YYYY-MM-DD`). [INFERRED] Inclusive. */
+                /** @description Latest date (`YYYY-MM-DD`). */
                 end?: string;
-                /** @description Sport filter; repeat for several (`?sport=cycling&sport=running`): an item matches any of them, and a parent sport matches its sub-sports. [CONFLICT] Old docs/skills used plural `sports` (comma-joined); the server deprecates `sports` but still accepts it [INFERRED]. The SDK has sent repeated `sport` since 0.71. */
+                /** @description Sport filter; repeat for several (`?sport=cycling&sport=running`): an item matches any of them, and a parent sport matches its sub-sports. */
                 sport?: components["schemas"]["Sport"][];
                 /** @description Tag filter; repeat for several (`?tags=a&tags=b`): an item must have all of them. */
                 tags?: string[];
-                /** @description Page size, at most 50 (the server's maximum for tests). [INFERRED] Default 50. */
+                /** @description Page size, at most 50 (the server's maximum for tests). */
                 limit?: number;
                 /** @description Number of items to skip. Pagination is `limit`/`offset` only (no cursor, no total); a page shorter than `limit` is the last. Newest first. */
                 offset?: number;
@@ -6168,6 +6306,7 @@ export interface operations {
     getTest: {
         parameters: {
             query?: {
+                /** @description Which traces to include: `auto` or only explicitly `linked` ones. */
                 traces?: components["schemas"]["TraceResolution"];
             };
             header?: never;
@@ -6774,15 +6913,15 @@ export interface operations {
     listTraces: {
         parameters: {
             query?: {
-                /** @description Earliest date (`YYYY-MM-DD`; timestamps are rejected). [INFERRED] Inclusive. */
+                /** @description Earliest date (`YYYY-MM-DD`; timestamps are rejected). */
                 start?: string;
-                /** @description Latest date (`YYYY-MM-DD`). [INFERRED] Inclusive. */
+                /** @description Latest date (`YYYY-MM-DD`). */
                 end?: string;
-                /** @description Sport filter; repeat for several (`?sport=cycling&sport=running`): an item matches any of them, and a parent sport matches its sub-sports. [CONFLICT] Old docs/skills used plural `sports` (comma-joined); the server deprecates `sports` but still accepts it [INFERRED]. The SDK has sent repeated `sport` since 0.71. */
+                /** @description Sport filter; repeat for several (`?sport=cycling&sport=running`): an item matches any of them, and a parent sport matches its sub-sports. */
                 sport?: components["schemas"]["Sport"][];
                 /** @description Tag filter; repeat for several (`?tags=a&tags=b`): an item must have all of them. */
                 tags?: string[];
-                /** @description Page size. [UNKNOWN] Server default (probably 50 as for activities) and maximum; the SDK pages by 100. */
+                /** @description Page size (default 100). */
                 limit?: number;
                 /** @description Number of items to skip. Pagination is `limit`/`offset` only (no cursor, no total); a page shorter than `limit` is the last. Newest first. */
                 offset?: number;
@@ -7237,7 +7376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description [UNKNOWN] Exact status and body: the reference only says 2xx and clients ignore the body. [INFERRED] 200 with `{"message": …}` like tests. */
+            /** @description Success. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;
@@ -7484,8 +7623,6 @@ export interface operations {
                 include_managed?: boolean;
                 /** @description Include users who shared their data with you. */
                 include_shared?: boolean;
-                /** @description Name filter. [INFERRED] The server may ignore it; the SDK also filters client-side (case-insensitive substring of `display_name`). */
-                name?: string;
             };
             header?: never;
             path?: never;
@@ -8036,7 +8173,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description [UNKNOWN] Exact status and body (the reference only says 2xx). */
+            /** @description Success. */
             "2XX": {
                 headers: {
                     [name: string]: unknown;
@@ -8245,11 +8382,11 @@ export interface operations {
             /** @description To SweatStack's authorize page. */
             302: {
                 headers: {
+                    /** @description Where the browser goes next. */
+                    location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Too many requests; see `Retry-After`. */
             429: {
@@ -8265,9 +8402,13 @@ export interface operations {
     loginCallback: {
         parameters: {
             query?: {
+                /** @description The authorization code SweatStack issued, exchanged here for tokens (with the PKCE verifier and the client secret). */
                 code?: string;
+                /** @description The state this browser's sign-in was started with; anything else is refused (`invalid_state`). */
                 state?: string;
+                /** @description SweatStack's OAuth error, e.g. `access_denied` when the user declined. */
                 error?: string;
+                /** @description SweatStack's explanation of `error`; logged, never shown. */
                 error_description?: string;
             };
             header?: never;
@@ -8279,11 +8420,11 @@ export interface operations {
             /** @description To `next`, or to the frontend with `auth_error`. */
             302: {
                 headers: {
+                    /** @description Where the browser goes next. */
+                    location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Too many requests; see `Retry-After`. */
             429: {
@@ -8310,18 +8451,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Signed out (form post); to `next`. */
             303: {
                 headers: {
+                    /** @description Where the browser goes next. */
+                    location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Refused: missing `X-CSRF: 1` header, an origin that is not allowed, or SweatStack forbids it. */
             403: {
@@ -8357,9 +8496,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Not signed in (`not_authenticated`) or the session ended (`session_expired`): send the browser to `/auth/sweatstack/login`. */
             401: {

@@ -21,6 +21,8 @@ export function registerAuthorizeRoutes (app: FastifyInstance, state: SandboxSta
     })
     state.stats.authorizations++
     state.issued.add(code)
+    const consentKey = `${request.clientId} ${userId}`
+    state.consents.set(consentKey, new Set([...(state.consents.get(consentKey) ?? []), ...request.scopes]))
     return reply.redirect(redirectWith(request.redirectUri, { code, state: request.state }), 302)
   }
 
@@ -50,12 +52,23 @@ export function registerAuthorizeRoutes (app: FastifyInstance, state: SandboxSta
     return showError(reply, `Unknown sandbox user ${JSON.stringify(userId)}. Known users: ${known}.`)
   }
 
+  /** OpenID Connect's `prompt=none`: no page is shown; without a prior consent the request fails. */
+  function withoutInteraction (reply: FastifyReply, request: AuthorizeRequest, scripted: string | undefined): FastifyReply {
+    const consented = scripted !== undefined && request.scopes.every(scope => state.consents.get(`${request.clientId} ${scripted}`)?.has(scope) === true)
+    if (consented) return choose(reply, request, scripted)
+    const [error, description] = scripted === undefined
+      ? ['login_required', 'The user must sign in; prompt=none forbids showing the sign-in page']
+      : ['consent_required', 'The user has not yet consented to this application; prompt=none forbids asking']
+    return reply.redirect(redirectWith(request.redirectUri, { error, error_description: description, state: request.state }), 302)
+  }
+
   app.get('/oauth/authorize', async (request, reply) => {
     const params = rawParams(request.query)
     return withValidRequest(reply, params, (authorizeRequest) => {
       // Sandbox-only shortcut for scripted sign-ins: approve (or deny) at once, without the page.
       const scripted = params.sandbox_user
       if (scripted === 'deny') return deny(reply, authorizeRequest)
+      if (params.prompt === 'none' && state.config.promptNone === 'oidc') return withoutInteraction(reply, authorizeRequest, scripted)
       if (scripted !== undefined) return choose(reply, authorizeRequest, scripted)
       return reply
         .type('text/html; charset=utf-8')

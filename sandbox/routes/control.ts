@@ -9,6 +9,7 @@ import { sendDetail, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
 import { parseFault } from '../faults.ts'
 import { parseNewActivity } from '../new-activity.ts'
+import { PROMPT_NONE_MODES, TOKEN_ERROR_SHAPES } from '../options.ts'
 import type { SandboxConfig, SandboxState } from '../state.ts'
 
 export const controlPrefix = '/__sandbox'
@@ -25,10 +26,11 @@ function parseConfigChange (input: unknown): { change: Partial<SandboxConfig> } 
     if (value === undefined) continue
     if (!isValidConfigValue(key, value)) {
       const boolean = key === 'rotateRefreshTokens'
+      const choice = key === 'promptNone' ? PROMPT_NONE_MODES : key === 'tokenErrorShape' ? TOKEN_ERROR_SHAPES : undefined
       issues.push({
         loc: ['body', key],
-        msg: boolean ? 'Input should be a valid boolean' : key === 'accessTokenTtlSeconds' || key === 'backfillUpdates' ? 'Input should be a positive integer' : 'Input should be a non-negative integer',
-        type: boolean ? 'bool_type' : 'int_type',
+        msg: choice !== undefined ? `Input should be ${choice.map(value => `'${value}'`).join(' or ')}` : boolean ? 'Input should be a valid boolean' : key === 'accessTokenTtlSeconds' || key === 'backfillUpdates' ? 'Input should be a positive integer' : 'Input should be a non-negative integer',
+        type: choice !== undefined ? 'literal_error' : boolean ? 'bool_type' : 'int_type',
         input: value,
       })
     } else {

@@ -3,12 +3,11 @@ import { authenticate, callerOf, requireCaller } from '../bearer.ts'
 import { contractBody } from '../contract.ts'
 import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
 import type { UserSummary } from '../models.ts'
-import type { Query } from '../query.ts'
 import { knownScopes } from '../scopes.ts'
 import type { SandboxState } from '../state.ts'
 import { roleIn, teamsOf } from '../teams.ts'
 import type { Team } from '../teams.ts'
-import { nameFilter, userSummary } from './users.ts'
+import { userSummary } from './users.ts'
 
 function teamFields (team: Team): { id: string, name: string, description: string, url: string, image: string, privacy_statement: string } {
   return { id: team.id, name: team.name, description: team.description, url: team.url, image: team.image, privacy_statement: team.privacyStatement }
@@ -43,7 +42,7 @@ export function registerTeamRoutes (app: FastifyInstance, state: SandboxState): 
       const summary = scopes.length === 0 ? null : userSummary(userId, [...scopes])
       if (summary !== null) users.push(summary)
     }
-    return users.filter(nameFilter(request.query as Query))
+    return users
   })
 
   app.post<{ Params: { teamId: string }, Body: { scopes: string[] } }>('/api/v1/teams/:teamId/authorize', {

@@ -9,8 +9,9 @@ import { noStore, sendTokens } from '../token-response.ts'
 
 export { issuerOf } from '../token-response.ts'
 
-function oauthError (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
-  return reply.code(status).headers(noStore).send({ error, error_description: description, detail: description })
+/** A refusal, worded as OAuth does (`{error, error_description}`) or as FastAPI does (`{detail}`): see `tokenErrorShape`. */
+function refusalBody (state: SandboxState, error: string, description: string): Record<string, string> {
+  return state.config.tokenErrorShape === 'fastapi' ? { detail: description } : { error, error_description: description }
 }
 
 function pkceChallengeOf (verifier: string): string {
@@ -24,6 +25,10 @@ function isFormRequest (request: FastifyRequest): boolean {
 
 /** `POST /api/v1/oauth/token` and its legacy alias `/oauth/token`: the authorization_code and refresh_token grants. */
 export function registerTokenRoutes (app: FastifyInstance, state: SandboxState): void {
+  function oauthError (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
+    return reply.code(status).headers(noStore).send(refusalBody(state, error, description))
+  }
+
   function tokens (request: FastifyRequest, reply: FastifyReply, userId: string, scopes: string[], refreshToken: string, actorId?: string | null): Promise<FastifyReply> {
     return sendTokens(state, request, reply, { userId, scopes, refreshToken, actorId })
   }
@@ -71,8 +76,7 @@ export function registerTokenRoutes (app: FastifyInstance, state: SandboxState):
       clientSecret !== undefined && sameSecret(clientSecret, state.options.clientSecret)
     if (!valid) {
       const challenge = client.basic ? { 'www-authenticate': 'Basic realm="sweatstack-sandbox"' } : {}
-      const detail = 'Invalid client credentials'
-      return reply.code(401).headers({ ...noStore, ...challenge }).send({ error: 'invalid_client', error_description: detail, detail })
+      return reply.code(401).headers({ ...noStore, ...challenge }).send(refusalBody(state, 'invalid_client', 'Invalid client credentials'))
     }
 
     if (grantType === undefined || grantType === '') return oauthError(reply, 400, 'invalid_request', 'grant_type is required')

@@ -58,7 +58,7 @@ export function registerTraceRoutes (app: FastifyInstance, state: SandboxState):
     if (caller === null) return reply
     const query = request.query as Query
     const issues: ValidationIssue[] = []
-    const { start, end, sports, tags, limit, offset } = readListQuery(query, issues, { fallback: 50, max: maxTracesLimit })
+    const { start, end, sports, tags, limit, offset } = readListQuery(query, issues, { fallback: 100, max: maxTracesLimit })
     if (issues.length > 0) return sendValidationError(reply, issues)
     const viewer = { userId: caller.user.id, clientId: caller.clientId }
     return tracesOf(state, caller.user.id)

@@ -9,7 +9,7 @@ import type { ValidationIssue } from '../errors.ts'
 import { formFields } from '../form-body.ts'
 import type { UserResponse, UserSummary } from '../models.ts'
 import { createRandom } from '../prng.ts'
-import { queryValue, readBoolean } from '../query.ts'
+import { readBoolean } from '../query.ts'
 import type { Query } from '../query.ts'
 import type { SandboxState } from '../state.ts'
 import { teamsOf } from '../teams.ts'
@@ -40,11 +40,6 @@ export function userSummary (userId: string, scopes: string[]): UserSummary | nu
   const user = findUser(userId)
   if (user === undefined) return null
   return { id: user.id, first_name: user.givenName, last_name: user.familyName, scopes, display_name: user.name, is_managed: false }
-}
-
-export function nameFilter (query: Query): (summary: UserSummary) => boolean {
-  const name = queryValue(query, 'name')?.toLowerCase()
-  return (summary) => name === undefined || name === '' || summary.display_name.toLowerCase().includes(name)
 }
 
 export function registerUserRoutes (app: FastifyInstance, state: SandboxState): void {
@@ -84,7 +79,8 @@ export function registerUserRoutes (app: FastifyInstance, state: SandboxState): 
         if (summary !== null) users.push(summary)
       }
     }
-    return users.filter(nameFilter(query))
+    // SweatStack has no `name` filter here (its Python client sends one and filters on its own side): ignored.
+    return users
   })
 
   app.post<{ Body: { first_name: string, last_name?: string | null } }>('/api/v1/users/', {

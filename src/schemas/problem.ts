@@ -41,6 +41,16 @@ const descriptions: Record<number, string> = {
   504: 'SweatStack did not answer in time.',
 }
 
+/** An answer without a body (204). */
+export function noContent (description: string) {
+  return { description, type: 'null' }
+}
+
+/** A redirect: no body, the target in `Location`. */
+export function redirect (description: string) {
+  return { description, type: 'null', headers: { location: { type: 'string', description: 'Where the browser goes next.' } } }
+}
+
 /** OpenAPI responses for the given error statuses, all problem+json. */
 export function problemResponses (...statuses: number[]) {
   return Object.fromEntries(statuses.map(status => [status, {

@@ -65,3 +65,17 @@ browserTest('a declined sign-in and every auth_error come back as a clear messag
   }
   checkClean(t, stack)
 })
+
+browserTest('with SweatStack reading prompt=none as OpenID Connect does, a first-time user still gets the sign-in page', async t => {
+  const stack = await startBrowserStack(t, { sandbox: { promptNone: 'oidc' } })
+  const { page } = stack
+  const authorizations: string[] = []
+  page.on('request', request => { if (request.method() === 'GET' && request.url().includes('/oauth/authorize')) authorizations.push(request.url()) })
+  await signInThroughSandbox(stack, alice)
+  t.equal(authorizations.length, 2, 'SweatStack was asked twice')
+  t.equal(new URL(authorizations[0]!).searchParams.get('prompt'), 'none', 'first with prompt=none (answered login_required)')
+  t.equal(new URL(authorizations[1]!).searchParams.get('prompt'), null, 'then without, and its page was shown')
+  await page.getByTestId('activity-row').first().waitFor()
+  t.equal(page.url(), stack.frontendUrl + '/', 'back where the sign-in started')
+  checkClean(t, stack)
+})

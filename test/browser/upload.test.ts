@@ -50,3 +50,16 @@ browserTest('a .fit file uploads with progress, and its live event shows a "New 
   })
   checkClean(t, stack)
 })
+
+browserTest('without data:write (the default scopes) Upload says how to ask for it instead of offering a form', async t => {
+  const stack = await startBrowserStack(t, { env: { SWEATSTACK_SCOPES: 'data:read profile' } })
+  const { page } = stack
+  await signInThroughSandbox(stack, alice)
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Upload' }).click()
+  const card = page.getByTestId('no-write-scope')
+  await card.waitFor()
+  t.match(await card.textContent(), /SWEATSTACK_SCOPES="data:read data:write profile"/)
+  t.equal(await page.getByLabel('Choose .fit or .csv files').count(), 0, 'no upload form')
+  await stack.screenshot('upload-needs-scope')
+  checkClean(t, stack)
+})

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { safeRedirectTarget } from '../../../src/redirect-target.ts'
-import { problemResponses } from '../../../src/schemas/problem.ts'
+import { noContent, problemResponses, redirect } from '../../../src/schemas/problem.ts'
 
 /** POST /auth/sweatstack/logout: ends the session; harmless when there is none. */
 const logout: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -20,7 +20,7 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
         'open event streams of the session close. SweatStack itself has no way to revoke the app\'s grant: that stays until the user disconnects the app at SweatStack. ' +
         'From fetch (with `X-CSRF: 1`): 204. From an HTML form post (allowed Origin required; optional form field `next`): 303 to `next` or the frontend.',
       security: [{ csrf: [] }],
-      response: { 204: { description: 'Signed out.' }, 303: { description: 'Signed out (form post); to `next`.' }, ...problemResponses(403, 429) },
+      response: { 204: noContent('Signed out.'), 303: redirect('Signed out (form post); to `next`.'), ...problemResponses(403, 429) },
     },
   }, async (request, reply) => {
     const userId = await request.signOut()
@@ -40,7 +40,7 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Ends every session of the signed-in user, in every browser and on every replica (after a lost laptop, say), and this one too; ' +
         'their open event streams close. The app\'s grant at SweatStack stays until the user disconnects the app there.',
       security: [{ session: [], csrf: [] }],
-      response: { 204: { description: 'Every session of the user has ended.' }, ...problemResponses(401, 403, 429) },
+      response: { 204: noContent('Every session of the user has ended.'), ...problemResponses(401, 403, 429) },
     },
   }, async (request, reply) => {
     const userId = await request.signOut({ everywhere: true })

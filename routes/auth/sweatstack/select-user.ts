@@ -55,6 +55,7 @@ const selectUser: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['auth'],
       operationId: 'selectSelf',
       summary: 'Coach mode: back to your own data',
+      description: 'Ends coach mode: `/api` calls use your own token again. Answers the new session state; harmless when no athlete is selected.',
       security: [{ session: [], csrf: [] }],
       response: { 200: SessionInfo, ...problemResponses(401, 403) },
     },

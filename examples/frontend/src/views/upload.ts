@@ -10,7 +10,17 @@ function sizeText (bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
+const header = () => h('div', { class: 'view-header' }, h('div', {}, h('h1', {}, 'Upload'), h('p', { class: 'subtitle' }, 'Add activities from FIT files (Garmin, Wahoo, Zwift, …) or CSV.')))
+
 export function uploadView (): void {
+  // Writing needs data:write; without it SweatStack refuses, so say how to ask for it instead of offering a form.
+  if (state.user !== null && !state.user.scopes.includes('data:write')) {
+    beginView(header(), h('section', { class: 'card', 'data-testid': 'no-write-scope' },
+      h('h2', {}, 'Uploads need the data:write scope'),
+      h('p', {}, 'This sign-in granted ', h('code', {}, state.user.scopes.join(' ') || 'no scopes'), ', so SweatStack would refuse an upload.'),
+      h('p', {}, 'Ask for it on the BFF with ', h('code', {}, 'SWEATSTACK_SCOPES="data:read data:write profile"'), ', restart it, then sign out and in again.')))
+    return
+  }
   let files: File[] = []
   const input = h('input', { id: 'upload-files', type: 'file', multiple: true, accept: '.fit,.csv', class: 'visually-hidden', onchange: () => choose([...input.files ?? []]) })
   const list = h('ul', { class: 'file-list', 'aria-label': 'Chosen files' })
@@ -99,15 +109,10 @@ export function uploadView (): void {
     },
   },
   state.user?.selectedUserId != null ? h('p', { class: 'notice' }, `Coach mode: files go to ${viewingName()}'s account.`) : null,
-  state.user !== null && !state.user.scopes.includes('data:write')
-    ? h('p', { class: 'notice warning', 'data-testid': 'no-write-scope' }, 'This sign-in did not grant data:write, so SweatStack will refuse uploads. Ask for it with SWEATSTACK_SCOPES="data:read data:write profile" on the BFF, then sign in again.')
-    : null,
   input, drop, list,
   h('div', { class: 'upload-actions' }, button, h('div', { class: 'progress-wrap' }, progress, progressText)))
 
-  const current = beginView(
-    h('div', { class: 'view-header' }, h('div', {}, h('h1', {}, 'Upload'), h('p', { class: 'subtitle' }, 'Add activities from FIT files (Garmin, Wahoo, Zwift, …) or CSV.'))),
-    form, results)
+  const current = beginView(header(), form, results)
   window.addEventListener('bff:event', onEvent)
   const stop = () => {
     if (current()) return
