@@ -112,6 +112,7 @@ export class RedisState implements SharedState {
   readonly #subscriber: Redis
   readonly #fallback = new MemoryState()
   readonly #log: FastifyBaseLogger
+  readonly #subscribed: Promise<unknown>
   readonly #reconnected = new EventEmitter()
   #warnedAt = 0
   #lost = false
@@ -123,7 +124,7 @@ export class RedisState implements SharedState {
     this.#redis = new Redis(url, options)
     this.#subscriber = new Redis(url, { ...options, enableOfflineQueue: true })
     for (const client of [this.#redis, this.#subscriber]) client.on('error', error => this.#warn(error))
-    this.#subscriber.subscribe(...CHANNELS.map(channel => PREFIX + channel)).catch(error => this.#warn(error))
+    this.#subscribed = this.#subscriber.subscribe(...CHANNELS.map(channel => PREFIX + channel)).catch(error => this.#warn(error))
     this.#redis.on('close', () => { this.#lost = true })
     this.#redis.on('ready', () => {
       if (!this.#lost) return
@@ -131,6 +132,21 @@ export class RedisState implements SharedState {
       this.#log.info('Redis is reachable again: shared state restored')
       this.#reconnected.emit('reconnect')
     })
+  }
+
+  /**
+   * Resolves true once Redis takes commands and delivers messages, or false after `timeoutMs`: a
+   * replica waits this long at most at start, so its first requests already count in Redis.
+   */
+  async connected (timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined
+    const ready = this.#redis.status === 'ready' ? Promise.resolve() : new Promise(resolve => this.#redis.once('ready', resolve))
+    const timeout = new Promise<false>(resolve => { timer = setTimeout(() => resolve(false), timeoutMs) })
+    try {
+      return await Promise.race([Promise.all([ready, this.#subscribed]).then(() => true), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   #warn (error: unknown): void {
