@@ -19,6 +19,9 @@ function seedEndDates (): string[] {
   return [...dates].sort()
 }
 
+// 87 whole sign-ins against 87 sandboxes: well over tap's default per-file bound on a busy machine.
+t.setTimeout(600_000)
+
 const dates = seedEndDates()
 t.ok(dates.length >= 60, `${dates.length} seed end dates, ${dates[0]} to ${dates.at(-1)}`)
 
