@@ -3,9 +3,17 @@
 #   docker build -t sweatstack-bff .      (podman: podman build --format docker -t sweatstack-bff .)
 #   docker run --rm -p 127.0.0.1:8000:8000 --env-file bff.env sweatstack-bff   (see README "Deployment")
 #
+# The default (last) stage is the BFF and holds no sandbox code. The sandbox SweatStack is a stage of
+# its own, for compose.yaml and demos:
+#   docker build --target sandbox -t sweatstack-sandbox .
+#   docker run --rm -p 127.0.0.1:8001:8001 sweatstack-sandbox
+#
 # Stages, all from the official node:24-bookworm-slim:
 #   build       every dependency (TypeScript, the `node` devDependency); `npm run build` -> dist/,
 #               `npm run openapi` -> openapi/bff.json
+#   sandbox     the sandbox workspace (sandbox/, @sweatstack-bff/sandbox) with its production
+#               dependencies only and openapi/sweatstack.json; Node 24 runs its TypeScript sources
+#               (type stripping, no build); user `node`, 0.0.0.0:8001, HEALTHCHECK on /__sandbox/users
 #   runtime-fs  production dependencies only (`npm ci --omit=dev`), dist/, openapi/, and
 #               the parts of the base image a server never uses removed: npm/npx, yarn, corepack,
 #               C headers, docs, man pages, translations
@@ -31,11 +39,12 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
-# Dependencies first, so this layer is reused while only the sources change.
+# Dependencies first, so this layer is reused while only the sources change. `--workspaces=false`:
+# the root package only; the sandbox workspace (sandbox/) is not in this stage, nor its link.
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=npm_ca \
     if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
-    npm ci --cache /tmp/npm-cache && rm -rf /tmp/npm-cache
+    npm ci --workspaces=false --cache /tmp/npm-cache && rm -rf /tmp/npm-cache
 
 # Only what `tsc -p tsconfig.build.json` and `npm run openapi` read (.dockerignore keeps everything
 # else out of the build context: tests, examples, bench, secrets, node_modules, dist).
@@ -43,7 +52,6 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY plugins ./plugins
 COPY routes ./routes
-COPY sandbox ./sandbox
 COPY scripts/write-openapi.ts scripts/write-or-check.ts ./scripts/
 # openapi/: SweatStack's contract (sweatstack.json, read at run time) and this server's document
 # (bff.json), which `npm run openapi` writes afresh from the routes just built.
@@ -51,18 +59,49 @@ COPY openapi ./openapi
 RUN npm run build && npm run openapi
 
 # ---------------------------------------------------------------------------------------------
+# The sandbox SweatStack, never part of the BFF image below (compose.yaml builds it with
+# `target: sandbox`). Only the sandbox workspace's production dependencies (`npm ci -w sandbox`:
+# fastify, @fastify/multipart, jose, hyparquet, hyparquet-writer), its sources without tests, and the
+# contract it validates request bodies against (sandbox/contract.ts reads ../openapi/sweatstack.json).
+FROM node:24-bookworm-slim AS sandbox
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+
+COPY package.json package-lock.json ./
+COPY sandbox/package.json ./sandbox/
+RUN --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
+    npm ci --omit=dev --ignore-scripts --workspace sandbox --cache /tmp/npm-cache \
+    && rm -rf /tmp/npm-cache /root/.npm
+COPY sandbox ./sandbox
+COPY openapi/sweatstack.json ./openapi/
+
+ENV NODE_ENV=production \
+    SANDBOX_HOST=0.0.0.0 \
+    SANDBOX_PORT=8001
+# Files stay owned by root (read-only for the sandbox); the process runs as `node`.
+USER node:node
+EXPOSE 8001
+HEALTHCHECK --interval=5s --timeout=5s --start-period=10s --retries=10 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.SANDBOX_PORT || 8001) + '/__sandbox/users', { signal: AbortSignal.timeout(4000) }).then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# SIGTERM: sandbox/server.ts closes the server and exits 0.
+STOPSIGNAL SIGTERM
+CMD ["node", "sandbox/server.ts"]
+
+# ---------------------------------------------------------------------------------------------
 FROM node:24-bookworm-slim AS runtime-fs
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 
 # Production dependencies only: no TypeScript, no tap, no `node` package (the base image has Node
-# 24). None of them has an install script (sodium-native ships prebuilt binaries), so scripts stay
+# 24), and, with `--workspaces=false`, nothing of the sandbox workspace (no sandbox/, no link to it).
+# None of them has an install script (sodium-native ships prebuilt binaries), so scripts stay
 # off. Then: sodium-native's binaries for other platforms (~16 MB) and files nothing loads at run
 # time (docs, type declarations, source maps; licences stay) go.
 COPY package.json package-lock.json ./
 RUN --mount=type=secret,id=npm_ca \
     if [ -s /run/secrets/npm_ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca; fi; \
-    npm ci --omit=dev --ignore-scripts --cache /tmp/npm-cache \
+    npm ci --omit=dev --ignore-scripts --workspaces=false --cache /tmp/npm-cache \
     && rm -rf /tmp/npm-cache /root/.npm \
     && platform="$(node -p 'process.platform + "-" + process.arch')" \
     && if [ -d node_modules/sodium-native/prebuilds ]; then \

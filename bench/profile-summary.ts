@@ -24,7 +24,7 @@ if (files.length === 0) {
 }
 const root = path.join(import.meta.dirname, '..')
 
-/** `fastify`, `@fastify/secure-session`, `src/forward.ts`, `node:internal/...` */
+/** `fastify`, `@fastify/secure-session`, `plugins/app/forwarding/forward.ts`, `node:internal/...` */
 function ownerOf (url: string): string {
   if (url === '') return '(native/V8)'
   const clean = url.replace(/^file:\/\//, '')

@@ -9,7 +9,7 @@ import { request as undiciRequest } from 'undici'
 import { autocannonRate, closedLoop, combine, paced, requestsPerSecond, summarize } from './lib/load.ts'
 import type { LoadResult, Target } from './lib/load.ts'
 import { BFF_ROOT, ROOT, freePort, installCleanup, memoryOf, resetPeak, spawnNode, stop, stopAll, waitForOk } from './lib/processes.ts'
-import { signInThroughBff } from './lib/sign-in.ts'
+import { signInThroughBff } from '../clients/sandbox-sign-in/index.ts'
 import { BFF_LOG_LEVEL, bffEnvironment, createActivity, signIn, startBff, startPeer, startUpstream, stopProxy } from './lib/stack.ts'
 import type { Proxy, Upstream } from './lib/stack.ts'
 

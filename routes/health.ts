@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { overloaded } from '../plugins/load-shedding.ts'
+import { overloaded } from '../src/errors.ts'
 import { problemResponses } from '../src/schemas/problem.ts'
 
 /** GET /health (the process is alive) and GET /ready (it can serve). Neither calls SweatStack. */

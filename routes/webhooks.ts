@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ProblemError } from '../src/problem.ts'
+import { ProblemError, invalidField } from '../src/errors.ts'
 import { noContent, problemResponses } from '../src/schemas/problem.ts'
 import { verifyWebhookSignature } from '../src/webhook-signature.ts'
 
@@ -34,22 +34,22 @@ const webhooks: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   }, async (request, reply) => {
     if (secrets.length === 0) {
-      throw new ProblemError({ status: 404, code: 'webhooks_not_configured', title: 'Webhooks are not set up', detail: 'Set SWEATSTACK_WEBHOOK_SECRETS to your app\'s webhook secret to receive SweatStack\'s webhooks here.' })
+      throw new ProblemError('webhooks_not_configured', 'Set SWEATSTACK_WEBHOOK_SECRETS to your app\'s webhook secret to receive SweatStack\'s webhooks here.')
     }
     const raw = request.body as unknown as Buffer
     const check = verifyWebhookSignature(request.headers['x-sweatstack-signature'], raw, secrets, Math.floor(fastify.now() / 1000))
     if (!check.ok) {
       request.log.warn({ reason: check.reason }, 'webhook refused')
-      throw new ProblemError({ status: 401, code: 'bad_signature', title: 'Bad webhook signature', detail: `The X-Sweatstack-Signature header is ${check.reason === 'stale' ? 'more than 300 s old' : check.reason}.` })
+      throw new ProblemError('bad_signature', `The X-Sweatstack-Signature header is ${check.reason === 'stale' ? 'more than 300 s old' : check.reason}.`)
     }
     let event: { user_id?: unknown, event_type?: unknown, resource_id?: unknown, timestamp?: unknown }
     try {
       event = JSON.parse(raw.toString('utf8'))
     } catch {
-      throw new ProblemError({ status: 400, code: 'invalid_request', title: 'Invalid webhook', detail: 'The body is not JSON.' })
+      throw invalidField('body', 'body', 'is not JSON')
     }
     if (typeof event.user_id !== 'string' || typeof event.event_type !== 'string') {
-      throw new ProblemError({ status: 400, code: 'invalid_request', title: 'Invalid webhook', detail: 'body user_id and event_type are required.', errors: [{ in: 'body', name: typeof event.user_id !== 'string' ? 'user_id' : 'event_type', message: 'is required' }] })
+      throw invalidField('body', typeof event.user_id !== 'string' ? 'user_id' : 'event_type', 'is required')
     }
     const fingerprint = createHash('sha256').update(raw).digest('base64url')
     if (!(await fastify.sharedState.firstSeen(`webhook:${fingerprint}`, SEEN_MS))) {

@@ -11,26 +11,34 @@ import { applyFault, takeFault } from './faults.ts'
 import { installFormBodyParser } from './form-body.ts'
 import { resolveOptions } from './options.ts'
 import type { SandboxOptions } from './options.ts'
-import { registerActivityDataRoutes } from './routes/activity-data.ts'
-import { registerActivityRoutes } from './routes/activities.ts'
-import { registerAppMetadataRoutes } from './routes/app-metadata.ts'
-import { registerAuthorizeRoutes } from './routes/authorize.ts'
-import { registerBackfillRoutes } from './routes/backfill.ts'
-import { controlPrefix, registerControlRoutes } from './routes/control.ts'
-import { registerDailyRoutes } from './routes/dailies.ts'
-import { registerDelegationRoutes } from './routes/delegation.ts'
-import { registerIdentityRoutes } from './routes/identity.ts'
-import { registerLongitudinalRoutes } from './routes/longitudinal.ts'
-import { registerPortalRoutes } from './routes/portal.ts'
-import { registerProfileRoutes } from './routes/profile.ts'
-import { registerTeamRoutes } from './routes/teams.ts'
-import { registerTestRoutes } from './routes/tests.ts'
-import { registerTokenRoutes } from './routes/token.ts'
-import { registerTraceRoutes } from './routes/traces.ts'
-import { registerUploadRoutes } from './routes/upload.ts'
-import { registerUserRoutes } from './routes/users.ts'
-import { registerWorkoutRoutes } from './routes/workouts.ts'
+import activities from './routes/activities.ts'
+import activityData from './routes/activity-data.ts'
+import appMetadata from './routes/app-metadata.ts'
+import authorize from './routes/authorize.ts'
+import backfill from './routes/backfill.ts'
+import controlApi, { controlPrefix } from './routes/control.ts'
+import dailies from './routes/dailies.ts'
+import delegation from './routes/delegation.ts'
+import identity from './routes/identity.ts'
+import longitudinal from './routes/longitudinal.ts'
+import portal from './routes/portal.ts'
+import profile from './routes/profile.ts'
+import teams from './routes/teams.ts'
+import tests from './routes/tests.ts'
+import token from './routes/token.ts'
+import traces from './routes/traces.ts'
+import upload from './routes/upload.ts'
+import users from './routes/users.ts'
+import workouts from './routes/workouts.ts'
 import { createState } from './state.ts'
+import type { SandboxState } from './state.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The sandbox's whole state (users, grants, data, config, counters), shared by its route plugins. */
+    sandboxState: SandboxState
+  }
+}
 
 export type { SandboxOptions } from './options.ts'
 
@@ -62,6 +70,8 @@ export async function buildSandbox (options: SandboxOptions = {}): Promise<Fasti
     ajv: { customOptions: { coerceTypes: false, strict: false } },
   })
 
+  app.decorate('sandboxState', state)
+  app.decorate('sandbox', control)
   installErrorHandlers(app)
   installFormBodyParser(app)
   installContractSchemas(app)
@@ -82,24 +92,26 @@ export async function buildSandbox (options: SandboxOptions = {}): Promise<Fasti
     reply.header('x-request-id', request.id)
   })
 
-  registerAuthorizeRoutes(app, state)
-  registerTokenRoutes(app, state)
-  registerIdentityRoutes(app, state)
-  registerActivityRoutes(app, state)
-  registerActivityDataRoutes(app, state)
-  registerLongitudinalRoutes(app, state)
-  registerUploadRoutes(app, state)
-  registerBackfillRoutes(app, state)
-  registerTraceRoutes(app, state)
-  registerTestRoutes(app, state)
-  registerAppMetadataRoutes(app, state)
-  registerDailyRoutes(app, state)
-  registerProfileRoutes(app, state)
-  registerUserRoutes(app, state)
-  registerTeamRoutes(app, state)
-  registerDelegationRoutes(app, state)
-  registerPortalRoutes(app, state)
-  registerWorkoutRoutes(app, state)
+  // The route plugins, each an encapsulated child of this app: they inherit the hooks, handlers,
+  // parsers and schemas above, and reach the state and control operations through decorators.
+  app.register(authorize)
+  app.register(token)
+  app.register(identity)
+  app.register(activities)
+  app.register(activityData)
+  app.register(longitudinal)
+  app.register(upload)
+  app.register(backfill)
+  app.register(traces)
+  app.register(tests)
+  app.register(appMetadata)
+  app.register(dailies)
+  app.register(profile)
+  app.register(users)
+  app.register(teams)
+  app.register(delegation)
+  app.register(portal)
+  app.register(workouts)
   for (const path of slashedCollections) {
     app.route({
       method: ['GET', 'POST'],
@@ -110,13 +122,12 @@ export async function buildSandbox (options: SandboxOptions = {}): Promise<Fasti
       },
     })
   }
-  registerControlRoutes(app, control, state)
+  app.register(controlApi)
   app.addHook('onClose', async () => {
     for (const timer of state.timers) clearTimeout(timer)
     state.timers.clear()
   })
 
-  app.decorate('sandbox', control)
   await app.ready()
   return app
 }

@@ -7,11 +7,10 @@ import type { FastifyInstance } from 'fastify'
 const bundleId = 'sweatstack'
 
 function contractPath (): string {
-  // From sandbox/ (source) or dist/sandbox/ (a build): the contract lives in openapi/ at the root.
-  for (const relative of ['../openapi/sweatstack.json', '../../openapi/sweatstack.json']) {
-    const path = fileURLToPath(new URL(relative, import.meta.url))
-    if (existsSync(path)) return path
-  }
+  // The sandbox runs from its sources (sandbox/*.ts, here and in the sandbox image); the contract
+  // lives in openapi/ next to sandbox/, at the repository root (/app/openapi in the image).
+  const path = fileURLToPath(new URL('../openapi/sweatstack.json', import.meta.url))
+  if (existsSync(path)) return path
   throw new Error('openapi/sweatstack.json not found')
 }
 

@@ -1,7 +1,7 @@
 // `npm start`: with SweatStack credentials, just the BFF. Without them (sandbox mode): the sandbox
 // SweatStack, the BFF and the example frontend, each on its own origin, in this one process.
 import { startFrontend } from '../examples/frontend/server.ts'
-import { startSandbox } from '../sandbox/start.ts'
+import { startSandbox } from '@sweatstack-bff/sandbox'
 import { SANDBOX_WEBHOOK_SECRET } from '../src/config.ts'
 import { configFromEnvironment, startServer } from '../src/server.ts'
 

@@ -76,7 +76,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     reply.header('x-request-id', request.id)
   })
 
-  await app.register(autoload, { dir: path.join(root, 'plugins'), forceESM: true, ignorePattern: /\.d\.ts$/ })
+  // As fastify/demo: the ecosystem's plugins configured, then this app's decorators, then the routes.
+  for (const room of ['plugins/external', 'plugins/app']) {
+    await app.register(autoload, { dir: path.join(root, room), forceESM: true, ignorePattern: /\.d\.ts$/ })
+  }
   await app.register(autoload, { dir: path.join(root, 'routes'), forceESM: true, ignorePattern: /\.d\.ts$/, autoHooks: true, cascadeHooks: true })
   return app
 }

@@ -1,4 +1,4 @@
-import { ProblemError } from './problem.ts'
+import { ProblemError } from './errors.ts'
 
 export interface CircuitBreakerOptions {
   /** Calls that fail in a row (after their retries) before the circuit opens. */
@@ -35,13 +35,7 @@ export class CircuitBreaker {
       return
     }
     const retryAfter = Math.max(1, Math.ceil((this.#options.cooldownMs - waited) / 1000))
-    throw new ProblemError({
-      status: 503,
-      code: 'upstream_unavailable',
-      title: 'SweatStack is unreachable',
-      detail: `SweatStack failed ${this.#failures} times in a row; the BFF is not calling it for a few seconds. Try again in ${retryAfter} s.`,
-      headers: { 'retry-after': String(retryAfter) },
-    })
+    throw new ProblemError('upstream_unavailable', `SweatStack failed ${this.#failures} times in a row; the BFF is not calling it for a few seconds. Try again in ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } })
   }
 
   success (): void {

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify'
 import type { LoggerOptions } from 'pino'
 
 /** Query parameters that carry OAuth secrets and must never reach a log line. */
@@ -55,7 +54,7 @@ export function loggerOptions (level: string): LoggerOptions {
       },
     },
     serializers: {
-      req (request: FastifyRequest) {
+      req (request: { method: string, url: string, ip: string }) {
         return {
           method: request.method,
           url: redactUrl(request.url),

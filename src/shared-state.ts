@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events'
-import { Redis } from 'ioredis'
-import type { FastifyBaseLogger } from 'fastify'
+import type { Redis } from 'ioredis'
+
+/** The part of a logger (pino's) the shared state writes to. */
+export interface StateLogger {
+  warn (object: object, message: string): void
+  info (message: string): void
+}
 
 /** The publish/subscribe channels: webhook events for browsers, and ended sessions. */
 export type Channel = 'events' | 'sessions'
@@ -38,15 +43,17 @@ const CHANNELS: readonly Channel[] = ['events', 'sessions']
 export class MemoryState implements SharedState {
   readonly #values = new Map<string, { value: string, expiresAt: number }>()
   readonly #events = new EventEmitter()
+  readonly #now: () => number
 
-  constructor () {
+  constructor (now: () => number = Date.now) {
     this.#events.setMaxListeners(0)
+    this.#now = now
   }
 
   #live (key: string): string | null {
     const entry = this.#values.get(key)
     if (entry === undefined) return null
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.#now()) {
       this.#values.delete(key)
       return null
     }
@@ -55,7 +62,7 @@ export class MemoryState implements SharedState {
 
   #sweep (): void {
     if (this.#values.size < 10_000) return
-    const now = Date.now()
+    const now = this.#now()
     for (const [key, entry] of this.#values) if (entry.expiresAt <= now) this.#values.delete(key)
   }
 
@@ -79,7 +86,7 @@ export class MemoryState implements SharedState {
 
   async set (key: string, value: string, ttlMs: number): Promise<void> {
     this.#sweep()
-    this.#values.set(key, { value, expiresAt: Date.now() + ttlMs })
+    this.#values.set(key, { value, expiresAt: this.#now() + ttlMs })
   }
 
   async firstSeen (key: string, ttlMs: number): Promise<boolean> {
@@ -111,18 +118,17 @@ export class RedisState implements SharedState {
   readonly #redis: Redis
   readonly #subscriber: Redis
   readonly #fallback = new MemoryState()
-  readonly #log: FastifyBaseLogger
+  readonly #log: StateLogger
   readonly #subscribed: Promise<unknown>
   readonly #reconnected = new EventEmitter()
   #warnedAt = 0
   #lost = false
 
-  constructor (url: string, log: FastifyBaseLogger) {
+  /** `redis` is the connection for commands (its owner closes it); a second one is made for subscribing. */
+  constructor (redis: Redis, log: StateLogger) {
     this.#log = log
-    // Bounded waits: commands fail fast while Redis is down (the in-process fallback answers instead).
-    const options = { lazyConnect: false, connectTimeout: 2000, commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2000) }
-    this.#redis = new Redis(url, options)
-    this.#subscriber = new Redis(url, { ...options, enableOfflineQueue: true })
+    this.#redis = redis
+    this.#subscriber = redis.duplicate({ enableOfflineQueue: true })
     for (const client of [this.#redis, this.#subscriber]) client.on('error', error => this.#warn(error))
     this.#subscribed = this.#subscriber.subscribe(...CHANNELS.map(channel => PREFIX + channel)).catch(error => this.#warn(error))
     this.#redis.on('close', () => { this.#lost = true })
@@ -210,14 +216,8 @@ export class RedisState implements SharedState {
     return this.#redis.status === 'ready' ? 'redis' : 'redis-unavailable'
   }
 
-  /** The connection for @fastify/rate-limit's shared counters. */
-  get client (): Redis {
-    return this.#redis
-  }
-
   async close (): Promise<void> {
     await this.#fallback.close()
     this.#subscriber.disconnect()
-    this.#redis.disconnect()
   }
 }

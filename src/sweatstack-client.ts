@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool, errors as undiciErrors } from 'undici'
 import type { Dispatcher } from 'undici'
 import { CircuitBreaker } from './circuit-breaker.ts'
-import { ProblemError, sessionExpired } from './problem.ts'
-import type { FieldError } from './problem.ts'
+import { ProblemError, sessionExpired } from './errors.ts'
+import type { FieldError, ProblemCode } from './errors.ts'
 
 export interface UpstreamRequest {
   method: Dispatcher.HttpMethod
@@ -197,17 +197,17 @@ export class SweatStackClient {
   }
 }
 
-function fitsBefore (deadlineAt: number | undefined, waitMs: number): boolean {
+export function fitsBefore (deadlineAt: number | undefined, waitMs: number): boolean {
   return deadlineAt === undefined || Date.now() + waitMs < deadlineAt
 }
 
 /** Exponential backoff with ±25 % jitter: about 100 ms, 200 ms, 400 ms... */
-function backoffMs (attempt: number): number {
+export function backoffMs (attempt: number): number {
   return RETRY_BASE_MS * 2 ** (attempt - 1) * (0.75 + Math.random() / 2)
 }
 
 /** How long to wait before retrying a retryable status; null when Retry-After asks for longer than we wait. */
-function retryDelayMs (attempt: number, retryAfter: string | string[] | undefined, nowMs: number): number | null {
+export function retryDelayMs (attempt: number, retryAfter: string | string[] | undefined, nowMs: number): number | null {
   if (typeof retryAfter !== 'string') return backoffMs(attempt)
   const seconds = Number(retryAfter)
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - nowMs
@@ -224,34 +224,24 @@ function problemFromStatus (status: number, text: string, headers: Dispatcher.Re
   const { detail, errors } = parseFastApiDetail(text)
   const retryAfter = headers['retry-after']
   const retryHeaders: Record<string, string> = typeof retryAfter === 'string' ? { 'retry-after': retryAfter } : {}
-  if (status >= 500) {
-    return new ProblemError({
-      status: 502,
-      code: 'upstream_error',
-      title: 'SweatStack failed',
-      detail: `SweatStack answered ${status}${detail ? `: ${detail}` : ''}. Try again later.`,
-      headers: retryHeaders,
-    })
-  }
-  const known: Record<number, [string, string]> = {
-    400: ['upstream_bad_request', 'SweatStack rejected the request'],
-    401: ['upstream_unauthorized', 'SweatStack did not accept the session'],
-    403: ['forbidden', 'Not allowed by SweatStack'],
-    404: ['not_found', 'Not found at SweatStack'],
-    409: ['conflict', 'Conflict at SweatStack'],
-    413: ['payload_too_large', 'Too large for SweatStack'],
-    422: ['upstream_validation_failed', 'SweatStack rejected the input'],
-    429: ['rate_limited', 'Too many requests to SweatStack'],
-  }
-  const [code, title] = known[status] ?? ['upstream_client_error', `SweatStack answered ${status}`]
-  return new ProblemError({
+  if (status >= 500) return new ProblemError('upstream_error', `SweatStack answered ${status}${detail ? `: ${detail}` : ''}. Try again later.`, { headers: retryHeaders })
+  return new ProblemError(UPSTREAM_CODES[status] ?? 'upstream_client_error', detail || `SweatStack answered ${status} without a detail.`, {
     status,
-    code,
-    title,
-    detail: detail || `SweatStack answered ${status} without a detail.`,
     ...(errors === undefined ? {} : { errors }),
     headers: retryHeaders,
   })
+}
+
+/** SweatStack's own 4xx, under this server's codes; any other keeps its status as `upstream_client_error`. */
+const UPSTREAM_CODES: Record<number, ProblemCode> = {
+  400: 'upstream_bad_request',
+  401: 'upstream_unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  422: 'upstream_validation_failed',
+  429: 'rate_limited',
 }
 
 /** `: invalid_grant` or `: Invalid refresh token` from either shape of refusal, for the log and the problem's detail. */
@@ -310,13 +300,7 @@ async function readLimited (body: Dispatcher.ResponseData['body']): Promise<stri
 }
 
 function malformedUpstream (cause: unknown): ProblemError {
-  return new ProblemError({
-    status: 502,
-    code: 'upstream_malformed',
-    title: 'SweatStack sent a malformed answer',
-    detail: 'SweatStack answered with a body that is not the JSON it should be. Try again later.',
-    cause,
-  })
+  return new ProblemError('upstream_malformed', 'SweatStack answered with a body that is not the JSON it should be. Try again later.', { cause })
 }
 
 export function transportProblem (error: unknown): ProblemError {
@@ -324,23 +308,10 @@ export function transportProblem (error: unknown): ProblemError {
   const code = (error as { code?: string })?.code
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
     code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || (error as Error)?.name === 'TimeoutError') {
-    return new ProblemError({
-      status: 504,
-      code: 'upstream_timeout',
-      title: 'SweatStack did not answer in time',
-      detail: 'SweatStack took too long to answer. Try again later.',
-      cause: error,
-    })
+    return new ProblemError('upstream_timeout', 'SweatStack took too long to answer. Try again later.', { cause: error })
   }
   if (error instanceof undiciErrors.RequestAbortedError || code === 'UND_ERR_ABORTED' || (error as Error)?.name === 'AbortError') {
-    return new ProblemError({ status: 499, code: 'client_closed_request', title: 'Request aborted', detail: 'The client went away before SweatStack answered.', cause: error })
+    return new ProblemError('client_closed_request', 'The client went away before SweatStack answered.', { cause: error })
   }
-  return new ProblemError({
-    status: 503,
-    code: 'upstream_unavailable',
-    title: 'SweatStack is unreachable',
-    detail: `Could not reach SweatStack (${code ?? 'connection failed'}). Try again shortly.`,
-    headers: { 'retry-after': '5' },
-    cause: error,
-  })
+  return new ProblemError('upstream_unavailable', `Could not reach SweatStack (${code ?? 'connection failed'}). Try again shortly.`, { headers: { 'retry-after': '5' }, cause: error })
 }

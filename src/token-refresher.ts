@@ -1,10 +1,16 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ProblemError } from './problem.ts'
+import { ProblemError } from './errors.ts'
 import type { SharedState } from './shared-state.ts'
 import type { TokenResponse } from './sweatstack-client.ts'
 
 type RefreshFn = (refreshToken: string, requestId?: string) => Promise<TokenResponse>
+
+/** How the refresher waits for another one's lock: real time, or a test's. */
+export interface RefresherClock {
+  now: () => number
+  sleep: (ms: number) => Promise<unknown>
+}
 
 /** How long a refresh may hold the lock: the token call's own bound is well inside it. */
 const LOCK_MS = 15_000
@@ -23,13 +29,15 @@ export class TokenRefresher {
   readonly #state: SharedState
   readonly #key: Buffer
   readonly #rememberMs: number
+  readonly #clock: RefresherClock
   readonly #inFlight = new Map<string, Promise<TokenResponse>>()
 
-  constructor (refresh: RefreshFn, state: SharedState, sessionKey: Buffer, rememberMs = 30_000) {
+  constructor (refresh: RefreshFn, state: SharedState, sessionKey: Buffer, options: { rememberMs?: number, clock?: RefresherClock } = {}) {
     this.#refresh = refresh
     this.#state = state
     this.#key = Buffer.from(hkdfSync('sha256', sessionKey, Buffer.alloc(0), 'sweatstack-bff shared refresh record', 32))
-    this.#rememberMs = rememberMs
+    this.#rememberMs = options.rememberMs ?? 30_000
+    this.#clock = options.clock ?? { now: Date.now, sleep }
   }
 
   async refresh (refreshToken: string, requestId?: string): Promise<TokenResponse> {
@@ -43,7 +51,7 @@ export class TokenRefresher {
   }
 
   async #coordinated (id: string, refreshToken: string, requestId?: string): Promise<TokenResponse> {
-    const waitUntil = Date.now() + LOCK_MS
+    const waitUntil = this.#clock.now() + LOCK_MS
     for (;;) {
       const recent = await this.#recent(id)
       if (recent !== null) return recent
@@ -59,10 +67,10 @@ export class TokenRefresher {
           await this.#state.unlock(id)
         }
       }
-      if (Date.now() > waitUntil) {
-        throw new ProblemError({ status: 503, code: 'upstream_unavailable', title: 'Refresh still in progress', detail: 'Another request is still refreshing this session\'s tokens; try again shortly.', headers: { 'retry-after': '2' } })
+      if (this.#clock.now() > waitUntil) {
+        throw new ProblemError('upstream_unavailable', 'Another request is still refreshing this session\'s tokens; try again shortly.', { headers: { 'retry-after': '2' } })
       }
-      await sleep(POLL_MS)
+      await this.#clock.sleep(POLL_MS)
     }
   }
 

@@ -2,12 +2,10 @@
 // checks, the activity-data checks and what a signed-in user reads through the BFF. Each test file
 // runs them on the test calendar; test/seed-dates.test.ts runs them for many end dates.
 import type { Test } from 'tap'
-import { seedActivities } from '../sandbox/seed.ts'
-import { ulidTime } from '../sandbox/ulid.ts'
-import { sandboxUsers } from '../sandbox/users.ts'
+import { sandboxUsers, seedActivities, ulidTime } from '@sweatstack-bff/sandbox'
 import type { Browser } from './helper.ts'
-import type { clientOf } from './sandbox-client.ts'
-import { parquetColumns, parquetRows } from './sandbox-client.ts'
+import type { clientOf } from '../sandbox/test/sandbox-client.ts'
+import { parquetColumns, parquetRows } from '../sandbox/test/sandbox-client.ts'
 
 const DAY_MS = 86_400_000
 const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * DAY_MS).toISOString().slice(0, 10)

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import { BFF_ROOT, freePort, spawnNode, stop, waitForOk } from './processes.ts'
 import type { Child } from './processes.ts'
-import { sandboxAccessToken, sandboxAthlete, sessionCookieHeader, signInThroughBff } from './sign-in.ts'
+import { sandboxAccessToken, sandboxAthlete, sessionCookieHeader, signInThroughBff } from '../../clients/sandbox-sign-in/index.ts'
 
 export const CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' }
 /** Eight metrics, as in the sandbox's sizing note (about 3 MB of Parquet per day at 1 Hz). */

@@ -14,6 +14,8 @@ import type { components, operations, paths } from './schema.d.ts'
 export type { components, operations, paths }
 export type Schemas = components['schemas']
 export type Problem = Schemas['Problem']
+/** Every `code` the BFF answers with (its error catalog). */
+export type ProblemCode = Problem['code']
 export type SessionUser = operations['getSessionUser']['responses'][200]['content']['application/json']
 export type ActivitySummary = Schemas['ActivitySummary']
 export type ActivityDetails = Schemas['ActivityDetails']
@@ -54,7 +56,7 @@ export function signInUrl (baseUrl: string, next: string): string {
 /** A problem+json answer (or a network failure, status 0) as an Error, for code that throws. */
 export class BffError extends Error {
   readonly status: number
-  readonly code: string | undefined
+  readonly code: ProblemCode | undefined
   readonly problem: Partial<Problem>
 
   constructor (status: number, problem: Partial<Problem>) {

@@ -831,7 +831,7 @@ export interface paths {
         };
         /**
          * SweatStack sends the browser back here
-         * @description Register `APP_URL/auth/sweatstack/callback` as the redirect URI of your SweatStack app. On success: a fresh session and a redirect to `next`. On any failure: a redirect to the frontend with `auth_error=<code>` (`access_denied`, `invalid_state`, `missing_code`, `token_exchange_failed`, `sweatstack_unavailable`, `session_too_large`).
+         * @description Register `APP_URL/auth/sweatstack/callback` as the redirect URI of your SweatStack app. On success: a fresh session and a redirect to `next`. On any failure: a redirect to the frontend with `auth_error=<code>` (`access_denied`, `invalid_state`, `missing_code`, `token_exchange_failed`, `sweatstack_unavailable`, `session_too_large`, or SweatStack's own error). When SweatStack answers `prompt=none` with `login_required` or `consent_required`, a redirect to SweatStack once more, without the prompt.
          */
         get: operations["loginCallback"];
         put?: never;
@@ -2609,8 +2609,11 @@ export interface components {
             status: number;
             /** @description What went wrong this time, and what to do about it. */
             detail: string;
-            /** @description Stable, machine-readable code. Among them: `not_authenticated` and `session_expired` (send the browser to `/auth/sweatstack/login`), `invalid_request` (a field is wrong, see `errors`), `csrf_header_missing`, `origin_not_allowed`, `not_found`, `forbidden`, `upstream_validation_failed`, `rate_limited`, `upstream_error` (SweatStack failed, 502), `upstream_timeout` (504), `upstream_unavailable` (503). */
-            code: string;
+            /**
+             * @description Stable, machine-readable code, one of the catalog in the README ("Errors"): `invalid_request` (400), `invalid_url` (400), `invalid_upload` (400), `upstream_bad_request` (400), `not_authenticated` (401), `session_expired` (401), `upstream_unauthorized` (401), `bad_signature` (401), `csrf_header_missing` (403), `origin_not_allowed` (403), `insufficient_scope` (403), `selection_ended` (403), `forbidden` (403), `route_not_found` (404), `webhooks_not_configured` (404), `not_found` (404), `conflict` (409), `payload_too_large` (413), `file_too_large` (413), `too_many_files` (413), `too_large_for_json` (413), `uri_too_long` (414), `unsupported_media_type` (415), `upstream_validation_failed` (422), `upstream_client_error` (400), `rate_limited` (429), `client_closed_request` (499), `internal_error` (500), `session_too_large` (500), `upstream_error` (502), `upstream_malformed` (502), `token_in_answer` (502), `upstream_unavailable` (503), `overloaded` (503), `upstream_timeout` (504).
+             * @enum {unknown}
+             */
+            code: "invalid_request" | "invalid_url" | "invalid_upload" | "upstream_bad_request" | "not_authenticated" | "session_expired" | "upstream_unauthorized" | "bad_signature" | "csrf_header_missing" | "origin_not_allowed" | "insufficient_scope" | "selection_ended" | "forbidden" | "route_not_found" | "webhooks_not_configured" | "not_found" | "conflict" | "payload_too_large" | "file_too_large" | "too_many_files" | "too_large_for_json" | "uri_too_long" | "unsupported_media_type" | "upstream_validation_failed" | "upstream_client_error" | "rate_limited" | "client_closed_request" | "internal_error" | "session_too_large" | "upstream_error" | "upstream_malformed" | "token_in_answer" | "upstream_unavailable" | "overloaded" | "upstream_timeout";
             /** @description The request id, also in the `x-request-id` header; quote it when reporting a problem. */
             requestId: string;
             /** @description One entry per bad field, for invalid input. */

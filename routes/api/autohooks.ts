@@ -8,5 +8,5 @@ import type { FastifyInstance } from 'fastify'
 export default async function apiRules (fastify: FastifyInstance) {
   fastify.addHook('onRequest', fastify.privateAnswers)
   fastify.addHook('onRequest', fastify.antiForgery('every'))
-  fastify.addHook('onRequest', async (request) => { await request.signedInIdentity() })
+  fastify.addHook('onRequest', async (request) => { await request.sweatstack.identity() })
 }

@@ -5,7 +5,6 @@ import type { ValidationIssue } from '../errors.ts'
 import { queryValue } from '../query.ts'
 import type { Query } from '../query.ts'
 import { sportMatches, validateSports } from '../sports.ts'
-import type { SandboxState } from '../state.ts'
 import { DAY_MS } from '../time.ts'
 import { activitiesOf, activitySummaryView, activityView } from '../views.ts'
 import { readListQuery } from '../list-query.ts'
@@ -13,8 +12,9 @@ import { readListQuery } from '../list-query.ts'
 /** The largest page `limit` accepts; the SDK pages activities by 100. */
 export const maxActivitiesLimit = 100
 
-export function registerActivityRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.get('/api/v1/activities/', async (request, reply) => {
+export default async function activities (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.get('/api/v1/activities/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -34,12 +34,12 @@ export function registerActivityRoutes (app: FastifyInstance, state: SandboxStat
   })
 
   // FastAPI answers the path without its trailing slash with a redirect.
-  app.get('/api/v1/activities', async (request, reply) => {
+  fastify.get('/api/v1/activities', async (request, reply) => {
     const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''
     return reply.redirect('/api/v1/activities/' + search, 307)
   })
 
-  app.get('/api/v1/activities/latest', async (request, reply) => {
+  fastify.get('/api/v1/activities/latest', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -52,7 +52,7 @@ export function registerActivityRoutes (app: FastifyInstance, state: SandboxStat
     return reply.type('application/json').send(JSON.stringify(body))
   })
 
-  app.get<{ Params: { activityId: string } }>('/api/v1/activities/:activityId', async (request, reply) => {
+  fastify.get<{ Params: { activityId: string } }>('/api/v1/activities/:activityId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const activity = activitiesOf(state, caller.user.id).find((candidate) => candidate.id === request.params.activityId)

@@ -9,7 +9,6 @@ import type { ColumnBatch, ColumnSpec } from '../parquet.ts'
 import { missingQuery, queryValue, queryValues, readChoice } from '../query.ts'
 import type { Query } from '../query.ts'
 import { homeOf } from '../seed.ts'
-import type { SandboxState } from '../state.ts'
 import { activitySeries, isKnownMetric, metricKind, metricSeries } from '../timeseries.ts'
 import { activitiesOf } from '../views.ts'
 
@@ -46,7 +45,8 @@ export function defaultCurveMetric (sport: string): string {
   return sport.startsWith('cycling') ? 'power' : 'speed'
 }
 
-export function registerActivityDataRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function activityData (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   type WithId = { Params: { activityId: string } }
 
   interface Found { activity: ActivityDetails, home: readonly [number, number] }
@@ -72,7 +72,7 @@ export function registerActivityDataRoutes (app: FastifyInstance, state: Sandbox
     return { activity, home: homeOf(caller.user.givenName) }
   }
 
-  app.get<WithId>('/api/v1/activities/:activityId/data', async (request, reply) => {
+  fastify.get<WithId>('/api/v1/activities/:activityId/data', async (request, reply) => {
     const query = request.query as Query
     let requested: string[] | undefined
     let segmentation: string | undefined
@@ -94,7 +94,7 @@ export function registerActivityDataRoutes (app: FastifyInstance, state: Sandbox
     return sendParquet(reply, columns, batches)
   })
 
-  app.get<WithId>('/api/v1/activities/:activityId/mean-max', async (request, reply) => {
+  fastify.get<WithId>('/api/v1/activities/:activityId/mean-max', async (request, reply) => {
     const query = request.query as Query
     let metric: string | undefined
     let durations: number[] | 'all' | undefined
@@ -116,7 +116,7 @@ export function registerActivityDataRoutes (app: FastifyInstance, state: Sandbox
     ]])
   })
 
-  app.get<WithId>('/api/v1/activities/:activityId/accumulated-work-duration', async (request, reply) => {
+  fastify.get<WithId>('/api/v1/activities/:activityId/accumulated-work-duration', async (request, reply) => {
     const query = request.query as Query
     let requested: string | undefined
     const found = await activityFor(request, reply, (issues) => { requested = readMetric(query, 'metric', issues) })

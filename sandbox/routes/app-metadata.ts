@@ -28,7 +28,8 @@ const targets: Target[] = [
  * compact JSON and 32 levels deep. Only application tokens (with `aud`) qualify; every sandbox
  * token has one, so the 403 for personal API keys cannot happen here.
  */
-export function registerAppMetadataRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function appMetadata (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   const guard = requireCaller(state, 'data:write')
 
   /** The application of the token, or null after answering 403. */
@@ -72,10 +73,10 @@ export function registerAppMetadataRoutes (app: FastifyInstance, state: SandboxS
   for (const target of targets) {
     const idOf = (_caller: Caller, request: FastifyRequest): string => (request.params as Record<string, string>)[target.param] ?? ''
     const exists = (caller: Caller, request: FastifyRequest): boolean => target.exists(state, caller.user.id, idOf(caller, request))
-    app.put(target.path, { schema: bodySchema, preValidation: guard }, put(target.kind, exists, idOf, target.noun))
-    app.delete(target.path, { preValidation: guard }, remove(target.kind, exists, idOf, target.noun))
+    fastify.put(target.path, { schema: bodySchema, preValidation: guard }, put(target.kind, exists, idOf, target.noun))
+    fastify.delete(target.path, { preValidation: guard }, remove(target.kind, exists, idOf, target.noun))
   }
   const profileId = (caller: Caller): string => caller.user.id
-  app.put('/api/v1/profile/app-metadata', { schema: bodySchema, preValidation: guard }, put('profile', () => true, profileId, 'Profile'))
-  app.delete('/api/v1/profile/app-metadata', { preValidation: guard }, remove('profile', () => true, profileId, 'Profile'))
+  fastify.put('/api/v1/profile/app-metadata', { schema: bodySchema, preValidation: guard }, put('profile', () => true, profileId, 'Profile'))
+  fastify.delete('/api/v1/profile/app-metadata', { preValidation: guard }, remove('profile', () => true, profileId, 'Profile'))
 }

@@ -3,10 +3,10 @@ import { checkAuthorizeRequest, rawParams } from '../authorize-request.ts'
 import type { AuthorizeRequest, RawParams } from '../authorize-request.ts'
 import { redirectWith } from '../redirect-uri.ts'
 import { errorPage, signInPage } from '../sign-in-page.ts'
-import type { SandboxState } from '../state.ts'
 import { findUser, sandboxUsers } from '../users.ts'
 
-export function registerAuthorizeRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function authorize (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   function showError (reply: FastifyReply, message: string): FastifyReply {
     return reply.code(400).type('text/html; charset=utf-8').send(errorPage(message))
   }
@@ -62,7 +62,7 @@ export function registerAuthorizeRoutes (app: FastifyInstance, state: SandboxSta
     return reply.redirect(redirectWith(request.redirectUri, { error, error_description: description, state: request.state }), 302)
   }
 
-  app.get('/oauth/authorize', async (request, reply) => {
+  fastify.get('/oauth/authorize', async (request, reply) => {
     const params = rawParams(request.query)
     return withValidRequest(reply, params, (authorizeRequest) => {
       // Sandbox-only shortcut for scripted sign-ins: approve (or deny) at once, without the page.
@@ -77,7 +77,7 @@ export function registerAuthorizeRoutes (app: FastifyInstance, state: SandboxSta
     })
   })
 
-  app.post('/oauth/authorize', async (request, reply) => {
+  fastify.post('/oauth/authorize', async (request, reply) => {
     const params = rawParams(request.body)
     return withValidRequest(reply, params, (authorizeRequest) => {
       if (params.action === 'deny') return deny(reply, authorizeRequest)

@@ -2,7 +2,6 @@ import { Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../bearer.ts'
-import type { SandboxState } from '../state.ts'
 import { DAY_MS } from '../time.ts'
 
 /** The server closes the stream after this long, whatever the number of lines. */
@@ -18,8 +17,9 @@ function naiveMicros (ms: number, micros: number): string {
  * `backfillIntervalMs`, each further back in time (history is ingested newest to oldest); closes
  * after `backfillUpdates` lines or 60 s, and stops as soon as the client goes away.
  */
-export function registerBackfillRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.get('/api/v1/activities/backfill-status', async (request, reply) => {
+export default async function backfill (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.get('/api/v1/activities/backfill-status', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const { backfillIntervalMs: interval, backfillUpdates: updates } = state.config

@@ -10,7 +10,7 @@ import type { ValidationIssue } from '../errors.ts'
 import { parseFault } from '../faults.ts'
 import { parseNewActivity } from '../new-activity.ts'
 import { PROMPT_NONE_MODES, TOKEN_ERROR_SHAPES } from '../options.ts'
-import type { SandboxConfig, SandboxState } from '../state.ts'
+import type { SandboxConfig } from '../state.ts'
 
 export const controlPrefix = '/__sandbox'
 
@@ -40,56 +40,59 @@ function parseConfigChange (input: unknown): { change: Partial<SandboxConfig> } 
   return issues.length > 0 ? { issues } : { change }
 }
 
-export function registerControlRoutes (app: FastifyInstance, control: SandboxControl, state: SandboxState): void {
-  app.get(`${controlPrefix}/users`, async () => control.users())
+export default async function controlApi (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  const control = fastify.getDecorator<SandboxControl>('sandbox')
 
-  app.get(`${controlPrefix}/stats`, async () => control.stats())
+  fastify.get(`${controlPrefix}/users`, async () => control.users())
 
-  app.post(`${controlPrefix}/reset`, async (_request, reply) => {
+  fastify.get(`${controlPrefix}/stats`, async () => control.stats())
+
+  fastify.post(`${controlPrefix}/reset`, async (_request, reply) => {
     control.reset()
     return reply.code(204).send()
   })
 
-  app.get(`${controlPrefix}/faults`, async () => control.faults())
+  fastify.get(`${controlPrefix}/faults`, async () => control.faults())
 
-  app.post(`${controlPrefix}/faults`, async (request, reply) => {
+  fastify.post(`${controlPrefix}/faults`, async (request, reply) => {
     const parsed = parseFault(request.body)
     if ('issues' in parsed) return sendValidationError(reply, parsed.issues)
     control.addFault(parsed.fault)
     return reply.code(201).send(parsed.fault)
   })
 
-  app.delete(`${controlPrefix}/faults`, async (_request, reply) => {
+  fastify.delete(`${controlPrefix}/faults`, async (_request, reply) => {
     control.clearFaults()
     return reply.code(204).send()
   })
 
-  app.get(`${controlPrefix}/config`, async () => control.config())
+  fastify.get(`${controlPrefix}/config`, async () => control.config())
 
-  app.post(`${controlPrefix}/config`, async (request, reply) => {
+  fastify.post(`${controlPrefix}/config`, async (request, reply) => {
     const parsed = parseConfigChange(request.body)
     if ('issues' in parsed) return sendValidationError(reply, parsed.issues)
     return control.setConfig(parsed.change)
   })
 
-  app.post(`${controlPrefix}/revoke`, async (request, reply) => {
+  fastify.post(`${controlPrefix}/revoke`, async (request, reply) => {
     const userId = (request.body as { userId?: unknown } | undefined)?.userId
     if (typeof userId !== 'string' || findAccount(state.managedUsers, userId) === undefined) return sendDetail(reply, 404, 'User not found')
     return { revokedRefreshTokens: control.revokeUser(userId) }
   })
 
   // Creates an activity: `{userId, sport, durationSeconds, metrics?, start?}` → 201 ActivityDetails.
-  app.post(`${controlPrefix}/activities`, async (request, reply) => {
+  fastify.post(`${controlPrefix}/activities`, async (request, reply) => {
     const parsed = parseNewActivity(request.body)
     if ('issues' in parsed) return sendValidationError(reply, parsed.issues)
     if (findAccount(state.managedUsers, parsed.input.userId) === undefined) return sendDetail(reply, 404, 'User not found')
     return reply.code(201).send(control.createActivity(parsed.input))
   })
 
-  app.get(`${controlPrefix}/directory`, async () => control.directory())
+  fastify.get(`${controlPrefix}/directory`, async () => control.directory())
 
   // Where signed webhooks go: {url, secret}, or {} to stop sending them.
-  app.post(`${controlPrefix}/webhooks`, async (request, reply) => {
+  fastify.post(`${controlPrefix}/webhooks`, async (request, reply) => {
     const body = (request.body ?? {}) as { url?: unknown, secret?: unknown }
     if (body.url === undefined && body.secret === undefined) {
       control.setWebhooks(null)
@@ -100,5 +103,5 @@ export function registerControlRoutes (app: FastifyInstance, control: SandboxCon
     return reply.code(204).send()
   })
 
-  app.get<{ Querystring: { userId?: string } }>(`${controlPrefix}/sources`, async (request) => control.sources(request.query.userId))
+  fastify.get<{ Querystring: { userId?: string } }>(`${controlPrefix}/sources`, async (request) => control.sources(request.query.userId))
 }

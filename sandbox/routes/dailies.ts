@@ -8,7 +8,6 @@ import type { DailyMeasure } from '../dailies.ts'
 import type { DailyResponse } from '../models.ts'
 import { missingQuery, queryValue, readBoolean, readDate } from '../query.ts'
 import type { Query } from '../query.ts'
-import type { SandboxState } from '../state.ts'
 import { DAY_MS, formatDate, parseDate } from '../time.ts'
 
 /** The longest range one request may cover (about 10 years of rows). */
@@ -20,8 +19,9 @@ function measureIssue (measure: string): ValidationIssue {
   return { loc: ['path', 'measure'], msg: `Input should be ${dailyMeasures.map((name) => `'${name}'`).join(', ')}`, type: 'enum', input: measure }
 }
 
-export function registerDailyRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.get<WithMeasure>('/api/v1/dailies/:measure', async (request, reply) => {
+export default async function dailies (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.get<WithMeasure>('/api/v1/dailies/:measure', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -42,7 +42,7 @@ export function registerDailyRoutes (app: FastifyInstance, state: SandboxState):
     return dailyRows(valuesOf(state.dailies, caller.user.id, measure), measure, start, end, interpolate)
   })
 
-  app.post<WithMeasure & { Body: { date: string, value: number } }>('/api/v1/dailies/:measure', {
+  fastify.post<WithMeasure & { Body: { date: string, value: number } }>('/api/v1/dailies/:measure', {
     schema: { body: contractBody('DailyCreate') },
     preValidation: requireCaller(state, 'data:write'),
   }, async (request, reply): Promise<FastifyReply | DailyResponse> => {
@@ -63,7 +63,7 @@ export function registerDailyRoutes (app: FastifyInstance, state: SandboxState):
     return { date: day, value, status: 'stored', source: 'manual' }
   })
 
-  app.delete<WithMeasure>('/api/v1/dailies/:measure', async (request, reply) => {
+  fastify.delete<WithMeasure>('/api/v1/dailies/:measure', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:write')
     if (caller === null) return reply
     const { measure } = request.params

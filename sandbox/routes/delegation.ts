@@ -4,7 +4,6 @@ import { authenticate, callerOf, requireCaller } from '../bearer.ts'
 import { contractBody } from '../contract.ts'
 import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
 import { knownScopes } from '../scopes.ts'
-import type { SandboxState } from '../state.ts'
 import { mayActAs } from '../teams.ts'
 import { sendTokens } from '../token-response.ts'
 
@@ -21,8 +20,9 @@ interface DelegatedTokenBody {
  * Its scopes are the requested ones within the principal token's scopes; the share's own scopes
  * are not enforced, so a delegated token acts fully as the athlete.
  */
-export function registerDelegationRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.post<{ Body: DelegatedTokenBody }>('/api/v1/oauth/delegated-token', {
+export default async function delegation (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.post<{ Body: DelegatedTokenBody }>('/api/v1/oauth/delegated-token', {
     schema: { body: contractBody('DelegatedTokenRequest') },
     preValidation: requireCaller(state, null),
   }, async (request, reply) => {
@@ -41,7 +41,7 @@ export function registerDelegationRoutes (app: FastifyInstance, state: SandboxSt
     return sendTokens(state, request, reply, { userId: sub, scopes, refreshToken, actorId })
   })
 
-  app.get('/api/v1/oauth/principal-token', async (request, reply) => {
+  fastify.get('/api/v1/oauth/principal-token', async (request, reply) => {
     const caller = await authenticate(state, request, reply, null)
     if (caller === null) return reply
     const principalId = caller.actorId ?? caller.user.id

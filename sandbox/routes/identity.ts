@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../bearer.ts'
 import type { UserInfoResponse } from '../models.ts'
 import { knownScopes } from '../scopes.ts'
-import type { SandboxState } from '../state.ts'
 import { issuerOf } from './token.ts'
 
 /** Userinfo, OpenID discovery and the JWKS. */
-export function registerIdentityRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.get('/api/v1/oauth/userinfo', async (request, reply) => {
+export default async function identity (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.get('/api/v1/oauth/userinfo', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'profile')
     if (caller === null) return reply
     const { user } = caller
@@ -23,9 +23,9 @@ export function registerIdentityRoutes (app: FastifyInstance, state: SandboxStat
     return body
   })
 
-  app.get('/.well-known/jwks.json', async () => state.signer.jwks)
+  fastify.get('/.well-known/jwks.json', async () => state.signer.jwks)
 
-  app.get('/.well-known/openid-configuration', async (request) => {
+  fastify.get('/.well-known/openid-configuration', async (request) => {
     const issuer = issuerOf(request)
     return {
       issuer,

@@ -42,8 +42,9 @@ function matchingActivities (state: SandboxState, userId: string, sports: string
     .reverse()
 }
 
-export function registerLongitudinalRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.get('/api/v1/activities/longitudinal-data', async (request, reply) => {
+export default async function longitudinal (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.get('/api/v1/activities/longitudinal-data', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -71,7 +72,7 @@ export function registerLongitudinalRoutes (app: FastifyInstance, state: Sandbox
     return sendParquet(reply, columns, batches)
   })
 
-  app.get('/api/v1/activities/longitudinal-mean-max', async (request, reply) => {
+  fastify.get('/api/v1/activities/longitudinal-mean-max', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -131,7 +132,7 @@ export function registerLongitudinalRoutes (app: FastifyInstance, state: Sandbox
 
   // Columns are undocumented upstream; the sandbox answers `<metric>` (intensity level) and
   // `duration` (seconds at or above it) summed over the matching activities.
-  app.get('/api/v1/activities/longitudinal-accumulated-work-duration', async (request, reply) => {
+  fastify.get('/api/v1/activities/longitudinal-accumulated-work-duration', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query

@@ -5,7 +5,6 @@ import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
 import { randomToken } from '../grants.ts'
 import { isAllowedRedirectUri } from '../redirect-uri.ts'
 import { escapeHtml } from '../sign-in-page.ts'
-import type { SandboxState } from '../state.ts'
 import { issuerOf } from '../token-response.ts'
 
 export const portalDestinations = ['manage-teams', 'manage-integrations'] as const
@@ -26,8 +25,9 @@ function portalPage (destination: string, returnUrl: string | null): string {
 ${back}</main></body></html>`
 }
 
-export function registerPortalRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.post<{ Body: { destination: string, return_url?: string | null } }>('/api/v1/portal/sessions', {
+export default async function portal (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.post<{ Body: { destination: string, return_url?: string | null } }>('/api/v1/portal/sessions', {
     schema: { body: contractBody('PortalSessionRequest') },
     preValidation: requireCaller(state, null, { rejectDelegated: true }),
   }, async (request, reply) => {
@@ -48,7 +48,7 @@ export function registerPortalRoutes (app: FastifyInstance, state: SandboxState)
     return { url: `${issuerOf(request)}/portal/${id}` }
   })
 
-  app.get<{ Params: { sessionId: string } }>('/portal/:sessionId', async (request, reply) => {
+  fastify.get<{ Params: { sessionId: string } }>('/portal/:sessionId', async (request, reply) => {
     const session = state.portalSessions.get(request.params.sessionId)
     const html = reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
     if (session === undefined) return html.code(404).send(portalPage('Unknown Portal session', null))

@@ -5,7 +5,6 @@ import type { ValidationIssue } from '../errors.ts'
 import { queryValue, readBoolean } from '../query.ts'
 import type { Query } from '../query.ts'
 import { validateSports } from '../sports.ts'
-import type { SandboxState } from '../state.ts'
 import { activitiesOf, testsOf, tracesOf } from '../views.ts'
 import { defaultCurveMetric, readMetric } from './activity-data.ts'
 
@@ -28,8 +27,9 @@ function intensityCurve (metric: 'power' | 'speed', critical: number): Array<{ d
   })
 }
 
-export function registerProfileRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.get('/api/v1/profile/status', async (request, reply) => {
+export default async function profile (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.get('/api/v1/profile/status', async (request, reply) => {
     const caller = await authenticate(state, request, reply, ['data:read', 'profile'])
     if (caller === null) return reply
     const hasActivities = activitiesOf(state, caller.user.id).length > 0
@@ -47,7 +47,7 @@ export function registerProfileRoutes (app: FastifyInstance, state: SandboxState
     }
   })
 
-  app.get('/api/v1/profile/sports/', async (request, reply) => {
+  fastify.get('/api/v1/profile/sports/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const issues: ValidationIssue[] = []
@@ -61,7 +61,7 @@ export function registerProfileRoutes (app: FastifyInstance, state: SandboxState
     return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([sport]) => sport)
   })
 
-  app.get('/api/v1/profile/tags/', async (request, reply) => {
+  fastify.get('/api/v1/profile/tags/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const tags = new Set<string>()
@@ -71,7 +71,7 @@ export function registerProfileRoutes (app: FastifyInstance, state: SandboxState
     return [...tags].sort()
   })
 
-  app.get('/api/v1/profile/intensity-duration-model', async (request, reply) => {
+  fastify.get('/api/v1/profile/intensity-duration-model', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query

@@ -4,7 +4,6 @@ import { contractBody } from '../contract.ts'
 import { bodyIssue, sendDetail, sendValidationError } from '../errors.ts'
 import type { UserSummary } from '../models.ts'
 import { knownScopes } from '../scopes.ts'
-import type { SandboxState } from '../state.ts'
 import { roleIn, teamsOf } from '../teams.ts'
 import type { Team } from '../teams.ts'
 import { userSummary } from './users.ts'
@@ -13,16 +12,17 @@ function teamFields (team: Team): { id: string, name: string, description: strin
   return { id: team.id, name: team.name, description: team.description, url: team.url, image: team.image, privacy_statement: team.privacyStatement }
 }
 
-export function registerTeamRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function teams (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   const findTeam = (teamId: string): Team | undefined => state.teams.teams.find((team) => team.id === teamId)
 
-  app.get('/api/v1/teams/', async (request, reply) => {
+  fastify.get('/api/v1/teams/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     return teamsOf(state.teams, caller.user.id).map((team) => ({ ...teamFields(team), role: roleIn(team, caller.user.id) }))
   })
 
-  app.get('/api/v1/teams/authorized', async (request, reply) => {
+  fastify.get('/api/v1/teams/authorized', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     return state.teams.teams.flatMap((team) => {
@@ -31,7 +31,7 @@ export function registerTeamRoutes (app: FastifyInstance, state: SandboxState): 
     })
   })
 
-  app.get<{ Params: { teamId: string } }>('/api/v1/teams/:teamId/users', async (request, reply) => {
+  fastify.get<{ Params: { teamId: string } }>('/api/v1/teams/:teamId/users', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const team = findTeam(request.params.teamId)
@@ -45,7 +45,7 @@ export function registerTeamRoutes (app: FastifyInstance, state: SandboxState): 
     return users
   })
 
-  app.post<{ Params: { teamId: string }, Body: { scopes: string[] } }>('/api/v1/teams/:teamId/authorize', {
+  fastify.post<{ Params: { teamId: string }, Body: { scopes: string[] } }>('/api/v1/teams/:teamId/authorize', {
     schema: { body: contractBody('AuthorizeTeamRequest') },
     preValidation: requireCaller(state, 'data:write'),
   }, async (request, reply) => {

@@ -11,7 +11,6 @@ import { queryValue, readChoice } from '../query.ts'
 import type { Query } from '../query.ts'
 import type { TestRecord } from '../records.ts'
 import { sportMatches } from '../sports.ts'
-import type { SandboxState } from '../state.ts'
 import { DAY_MS, parseAwareDateTime } from '../time.ts'
 import { ulid } from '../ulid.ts'
 import { insertNewestFirst, testDetailsView, testSummaryView, testsOf, tracesOf } from '../views.ts'
@@ -62,10 +61,11 @@ function takeChangeableTest (tests: TestRecord[], testId: string, caller: Caller
   return existing
 }
 
-export function registerTestRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function tests (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   const random = createRandom(randomInt(2 ** 32))
 
-  app.get('/api/v1/tests/', async (request, reply) => {
+  fastify.get('/api/v1/tests/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -86,7 +86,7 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
       .map((test) => testSummaryView(state, viewer, test))
   })
 
-  app.get<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
+  fastify.get<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const issues: ValidationIssue[] = []
@@ -97,7 +97,7 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
     return testDetailsView(state, { userId: caller.user.id, clientId: caller.clientId }, test, traces)
   })
 
-  app.post<{ Body: TestBody }>('/api/v1/tests/', { schema: { body: contractBody('TestCreate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
+  fastify.post<{ Body: TestBody }>('/api/v1/tests/', { schema: { body: contractBody('TestCreate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
     const caller = callerOf(request)
     const issues: ValidationIssue[] = []
     const fields = testFields(request.body, issues, true)
@@ -107,7 +107,7 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
     return testSummaryView(state, { userId: caller.user.id, clientId: caller.clientId }, test)
   })
 
-  app.put<{ Params: { testId: string }, Body: TestBody }>('/api/v1/tests/:testId', { schema: { body: contractBody('TestUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
+  fastify.put<{ Params: { testId: string }, Body: TestBody }>('/api/v1/tests/:testId', { schema: { body: contractBody('TestUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
     const caller = callerOf(request)
     const issues: ValidationIssue[] = []
     const fields = testFields(request.body, issues, false)
@@ -119,7 +119,7 @@ export function registerTestRoutes (app: FastifyInstance, state: SandboxState): 
     return { message: 'Test updated' }
   })
 
-  app.delete<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
+  fastify.delete<{ Params: { testId: string } }>('/api/v1/tests/:testId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:write')
     if (caller === null) return reply
     const existing = takeChangeableTest(testsOf(state, caller.user.id), request.params.testId, caller, reply)

@@ -24,7 +24,8 @@ function isFormRequest (request: FastifyRequest): boolean {
 }
 
 /** `POST /api/v1/oauth/token` and its legacy alias `/oauth/token`: the authorization_code and refresh_token grants. */
-export function registerTokenRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function token (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   function oauthError (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
     return reply.code(status).headers(noStore).send(refusalBody(state, error, description))
   }
@@ -85,6 +86,6 @@ export function registerTokenRoutes (app: FastifyInstance, state: SandboxState):
     return oauthError(reply, 400, 'unsupported_grant_type', `Unsupported grant_type ${grantType}`)
   }
 
-  app.post('/api/v1/oauth/token', handleToken)
-  app.post('/oauth/token', handleToken)
+  fastify.post('/api/v1/oauth/token', handleToken)
+  fastify.post('/oauth/token', handleToken)
 }

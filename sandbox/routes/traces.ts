@@ -8,7 +8,6 @@ import { createRandom } from '../prng.ts'
 import type { Query } from '../query.ts'
 import type { TraceRecord } from '../records.ts'
 import { sportMatches } from '../sports.ts'
-import type { SandboxState } from '../state.ts'
 import { DAY_MS, parseAwareDateTime } from '../time.ts'
 import { ulid } from '../ulid.ts'
 import { insertNewestFirst, testsOf, traceView, tracesOf } from '../views.ts'
@@ -50,10 +49,11 @@ export function traceFields (body: TraceBody, issues: ValidationIssue[]): Omit<T
   }
 }
 
-export function registerTraceRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function traces (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   const random = createRandom(randomInt(2 ** 32))
 
-  app.get('/api/v1/traces/', async (request, reply) => {
+  fastify.get('/api/v1/traces/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read')
     if (caller === null) return reply
     const query = request.query as Query
@@ -72,7 +72,7 @@ export function registerTraceRoutes (app: FastifyInstance, state: SandboxState):
       .map((trace) => traceView(state, viewer, trace))
   })
 
-  app.post<{ Body: TraceBody }>('/api/v1/traces/', { schema: { body: contractBody('TraceCreateOrUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
+  fastify.post<{ Body: TraceBody }>('/api/v1/traces/', { schema: { body: contractBody('TraceCreateOrUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
     const caller = callerOf(request)
     const issues: ValidationIssue[] = []
     const fields = traceFields(request.body, issues)
@@ -83,7 +83,7 @@ export function registerTraceRoutes (app: FastifyInstance, state: SandboxState):
     return traceView(state, { userId: caller.user.id, clientId: caller.clientId }, trace)
   })
 
-  app.put<{ Params: { traceId: string }, Body: TraceBody }>('/api/v1/traces/:traceId', { schema: { body: contractBody('TraceCreateOrUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
+  fastify.put<{ Params: { traceId: string }, Body: TraceBody }>('/api/v1/traces/:traceId', { schema: { body: contractBody('TraceCreateOrUpdate') }, preValidation: requireCaller(state, 'data:write') }, async (request, reply) => {
     const caller = callerOf(request)
     const issues: ValidationIssue[] = []
     const fields = traceFields(request.body, issues)
@@ -97,7 +97,7 @@ export function registerTraceRoutes (app: FastifyInstance, state: SandboxState):
     return { message: 'Trace updated' }
   })
 
-  app.delete<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request, reply) => {
+  fastify.delete<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:write')
     if (caller === null) return reply
     const traces = tracesOf(state, caller.user.id)

@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../bearer.ts'
 import { bodyIssue, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
-import type { SandboxState } from '../state.ts'
 import { acceptUpload, fileTypeOf, headBytes, maxUploadFiles } from '../uploads.ts'
 import type { ReceivedFile } from '../uploads.ts'
 
@@ -25,8 +24,9 @@ async function consume (stream: Readable, keep: number): Promise<{ bytes: number
 }
 
 /** `POST /api/v1/activities/upload`: multipart, repeated `files` (FIT or CSV), at most 10; each file is streamed and discarded. */
-export function registerUploadRoutes (app: FastifyInstance, state: SandboxState): void {
-  app.post('/api/v1/activities/upload', async (request, reply) => {
+export default async function upload (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
+  fastify.post('/api/v1/activities/upload', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:write')
     if (caller === null) return reply
     if (!request.isMultipart()) return sendValidationError(reply, [bodyIssue(['files'], 'Field required', 'missing')])

@@ -11,7 +11,6 @@ import type { UserResponse, UserSummary } from '../models.ts'
 import { createRandom } from '../prng.ts'
 import { readBoolean } from '../query.ts'
 import type { Query } from '../query.ts'
-import type { SandboxState } from '../state.ts'
 import { teamsOf } from '../teams.ts'
 import { formatUtc } from '../time.ts'
 import { ulid } from '../ulid.ts'
@@ -42,7 +41,8 @@ export function userSummary (userId: string, scopes: string[]): UserSummary | nu
   return { id: user.id, first_name: user.givenName, last_name: user.familyName, scopes, display_name: user.name, is_managed: false }
 }
 
-export function registerUserRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function users (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   const random = createRandom(randomInt(2 ** 32))
 
   /** A managed user of the caller, or null after answering 404. */
@@ -51,7 +51,7 @@ export function registerUserRoutes (app: FastifyInstance, state: SandboxState): 
     return user !== undefined && user.managerId === managerId ? user : null
   }
 
-  app.get('/api/v1/users/', async (request, reply) => {
+  fastify.get('/api/v1/users/', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:read', { rejectDelegated: true })
     if (caller === null) return reply
     const query = request.query as Query
@@ -83,7 +83,7 @@ export function registerUserRoutes (app: FastifyInstance, state: SandboxState): 
     return users
   })
 
-  app.post<{ Body: { first_name: string, last_name?: string | null } }>('/api/v1/users/', {
+  fastify.post<{ Body: { first_name: string, last_name?: string | null } }>('/api/v1/users/', {
     schema: { body: contractBody('ManagedUserCreate') },
     preValidation: requireCaller(state, 'data:write', { rejectDelegated: true }),
   }, async (request, reply) => {
@@ -96,7 +96,7 @@ export function registerUserRoutes (app: FastifyInstance, state: SandboxState): 
     return userResponse(user)
   })
 
-  app.get<{ Params: { userId: string } }>('/api/v1/users/:userId', async (request, reply) => {
+  fastify.get<{ Params: { userId: string } }>('/api/v1/users/:userId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'profile', { rejectDelegated: true })
     if (caller === null) return reply
     const user = managedOf(caller.user.id, request.params.userId)
@@ -105,7 +105,7 @@ export function registerUserRoutes (app: FastifyInstance, state: SandboxState): 
   })
 
   // Form-urlencoded, partial: only the fields given change (a JSON body sets nothing, as with FastAPI's Form fields).
-  app.put<{ Params: { userId: string } }>('/api/v1/users/:userId', {
+  fastify.put<{ Params: { userId: string } }>('/api/v1/users/:userId', {
     schema: { body: contractBody('ManagedUserUpdate') },
     preValidation: requireCaller(state, 'data:write', { rejectDelegated: true }),
   }, async (request, reply) => {
@@ -122,7 +122,7 @@ export function registerUserRoutes (app: FastifyInstance, state: SandboxState): 
     return userResponse(user)
   })
 
-  app.delete<{ Params: { userId: string } }>('/api/v1/users/:userId', async (request, reply) => {
+  fastify.delete<{ Params: { userId: string } }>('/api/v1/users/:userId', async (request, reply) => {
     const caller = await authenticate(state, request, reply, 'data:write', { rejectDelegated: true })
     if (caller === null) return reply
     const user = managedOf(caller.user.id, request.params.userId)

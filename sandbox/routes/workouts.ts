@@ -6,7 +6,6 @@ import { bodyIssue, sendValidationError } from '../errors.ts'
 import type { ValidationIssue } from '../errors.ts'
 import { createRandom } from '../prng.ts'
 import { sportMatches } from '../sports.ts'
-import type { SandboxState } from '../state.ts'
 import { formatUtc, isNaiveDateTime, parseAwareDateTime } from '../time.ts'
 import { ulid } from '../ulid.ts'
 
@@ -41,10 +40,11 @@ function unsupported (items: ContentItem[], path: Array<string | number>, issues
   })
 }
 
-export function registerWorkoutRoutes (app: FastifyInstance, state: SandboxState): void {
+export default async function workouts (fastify: FastifyInstance): Promise<void> {
+  const state = fastify.sandboxState
   const random = createRandom(randomInt(2 ** 32))
 
-  app.post<{ Body: ScheduleBody }>('/api/v1/workouts/schedule', {
+  fastify.post<{ Body: ScheduleBody }>('/api/v1/workouts/schedule', {
     schema: { body: contractBody('ScheduledWorkoutCreate') },
     preValidation: requireCaller(state, 'data:write'),
   }, async (request, reply) => {

@@ -1,14 +1,14 @@
 import { Type } from 'typebox'
+import { PROBLEM_CODES, PROBLEMS } from '../errors.ts'
 
 export const Problem = Type.Object({
   type: Type.String({ description: 'A URI naming the kind of problem: `urn:sweatstack-bff:problem:<code>`.' }),
   title: Type.String({ description: 'A short, human-readable summary of the kind of problem.' }),
   status: Type.Integer({ description: 'The HTTP status code.' }),
   detail: Type.String({ description: 'What went wrong this time, and what to do about it.' }),
-  code: Type.String({
-    description: 'Stable, machine-readable code. Among them: `not_authenticated` and `session_expired` (send the browser to `/auth/sweatstack/login`), ' +
-      '`invalid_request` (a field is wrong, see `errors`), `csrf_header_missing`, `origin_not_allowed`, `not_found`, `forbidden`, ' +
-      '`upstream_validation_failed`, `rate_limited`, `upstream_error` (SweatStack failed, 502), `upstream_timeout` (504), `upstream_unavailable` (503).',
+  code: Type.Enum(PROBLEM_CODES, {
+    description: 'Stable, machine-readable code, one of the catalog in the README ("Errors"): ' +
+      PROBLEM_CODES.map(code => `\`${code}\` (${PROBLEMS[code].status})`).join(', ') + '.',
   }),
   requestId: Type.String({ description: 'The request id, also in the `x-request-id` header; quote it when reporting a problem.' }),
   errors: Type.Optional(Type.Array(Type.Object({

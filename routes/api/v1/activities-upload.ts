@@ -3,9 +3,8 @@ import { Readable } from 'node:stream'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
 import type { Multipart } from '@fastify/multipart'
-import { contractSchema } from '../../../src/contract-route.ts'
-import { forwardToSweatStack } from '../../../src/forward.ts'
-import { ProblemError } from '../../../src/problem.ts'
+import { ProblemError, invalidField } from '../../../src/errors.ts'
+import { contractSchema } from '../../../src/schemas/contract-schema.ts'
 import * as op from '../../../src/schemas/sweatstack.generated.ts'
 
 /** SweatStack takes at most ten files per upload. */
@@ -38,7 +37,7 @@ const upload: FastifyPluginAsync = async (fastify) => {
 
 async function forwardUpload (request: FastifyRequest, reply: FastifyReply, maxFileBytes: number): Promise<FastifyReply> {
   if (!request.isMultipart()) {
-    throw new ProblemError({ status: 415, code: 'unsupported_media_type', title: 'Not a multipart upload', detail: 'Send multipart/form-data with one `files` part per file.' })
+    throw new ProblemError('unsupported_media_type', 'Send multipart/form-data with one `files` part per file.')
   }
   const boundary = `sweatstack-bff-${randomBytes(16).toString('hex')}`
   let failure: ProblemError | undefined
@@ -46,7 +45,7 @@ async function forwardUpload (request: FastifyRequest, reply: FastifyReply, maxF
     try {
       for await (const part of parts) {
         if (part.type === 'file' && part.fieldname !== 'files') {
-          throw new ProblemError({ status: 400, code: 'invalid_request', title: 'Invalid request', detail: `body ${part.fieldname}: send files in parts named "files"`, errors: [{ in: 'body', name: part.fieldname, message: 'send files in parts named "files"' }] })
+          throw invalidField('body', part.fieldname, 'send files in parts named "files"')
         }
         const filename = part.type === 'file' ? `; filename="${quoted(part.filename)}"` : ''
         const type = part.type === 'file' ? `\r\nContent-Type: ${part.mimetype.replace(/[\r\n]/g, '')}` : ''
@@ -65,7 +64,7 @@ async function forwardUpload (request: FastifyRequest, reply: FastifyReply, maxF
     }
   }
   try {
-    return await forwardToSweatStack(request, reply, op.uploadActivities, {
+    return await reply.forwardToSweatStack(op.uploadActivities, {
       rawBody: { body: Readable.from(reframed(request.parts())), contentType: `multipart/form-data; boundary=${boundary}` },
     })
   } catch (error) {
@@ -83,12 +82,12 @@ function uploadProblem (error: unknown, maxFileBytes: number): ProblemError {
   const code = (error as { code?: string }).code
   const field = (message: string) => [{ in: 'body', name: 'files', message }]
   if (code === 'FST_REQ_FILE_TOO_LARGE') {
-    return new ProblemError({ status: 413, code: 'file_too_large', title: 'File too large', detail: `body files: each file may be at most ${maxFileBytes} bytes.`, errors: field(`at most ${maxFileBytes} bytes per file`) })
+    return new ProblemError('file_too_large', `body files: each file may be at most ${maxFileBytes} bytes.`, { errors: field(`at most ${maxFileBytes} bytes per file`) })
   }
   if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') {
-    return new ProblemError({ status: 413, code: 'too_many_files', title: 'Too many files', detail: `body files: at most ${MAX_UPLOAD_FILES} files per upload.`, errors: field(`at most ${MAX_UPLOAD_FILES} files`) })
+    return new ProblemError('too_many_files', `body files: at most ${MAX_UPLOAD_FILES} files per upload.`, { errors: field(`at most ${MAX_UPLOAD_FILES} files`) })
   }
-  return new ProblemError({ status: 400, code: 'invalid_upload', title: 'Unreadable upload', detail: `The multipart body could not be read: ${(error as Error).message}.`, cause: error })
+  return new ProblemError('invalid_upload', `The multipart body could not be read: ${(error as Error).message}.`, { cause: error })
 }
 
 export default upload

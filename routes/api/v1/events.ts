@@ -46,10 +46,7 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
   }, async (request, reply) => {
-    const principal = await request.signedInIdentity()
-    const sid = request.session.get('sid')!
-    const selected = request.session.get('selected')
-    const userIds = selected === undefined ? [principal.userId] : [principal.userId, selected.userId]
+    const { sessionId: sid, userId, createdAt, userIds } = await request.sweatstack.streamScope()
 
     const stream = new PassThrough()
     const send = (event: LiveEvent) => stream.write(`id: ${event.id}\nevent: ${event.event_type}\ndata: ${JSON.stringify(event)}\n\n`)
@@ -61,8 +58,8 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
     const siblings = open.get(sid) ?? []
     const entry: OpenStream = {
       sid,
-      userId: principal.userId,
-      createdAt: request.session.get('createdAt') ?? 0,
+      userId,
+      createdAt,
       stop (reason) {
         const index = siblings.indexOf(entry)
         if (index < 0) return

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import { API_SECURITY } from '../../../src/contract-route.ts'
-import { forwardToSweatStack } from '../../../src/forward.ts'
-import { ProblemError } from '../../../src/problem.ts'
+import { ProblemError } from '../../../src/errors.ts'
+import { API_SECURITY } from '../../../src/schemas/contract-schema.ts'
 import { problemResponses, upstreamProblems } from '../../../src/schemas/problem.ts'
 
 /** A segment of a pass-through path: what SweatStack's own paths and ids are made of. */
@@ -34,15 +33,10 @@ const passthrough: FastifyPluginAsync = async (fastify) => {
       const inner = (request.params as { '*': string })['*'].split('/').filter((segment, i, all) => segment !== '' || i < all.length - 1)
       const rest = inner.join('/') + (trailingSlash ? '/' : '')
       if (inner.length === 0 || inner[0] === 'oauth' || !inner.every(segment => SEGMENT.test(segment))) {
-        throw new ProblemError({
-          status: 404,
-          code: 'route_not_found',
-          title: 'No such route',
-          detail: `${request.method} /api/v1/${rest} is not a route of this server: pass-through paths are letters, digits, "-" and "_" segments, and never /api/v1/oauth/.`,
-        })
+        throw new ProblemError('route_not_found', `${request.method} /api/v1/${rest} is not a route of this server: pass-through paths are letters, digits, "-" and "_" segments, and never /api/v1/oauth/.`)
       }
       const bodyContentType = request.body === undefined ? undefined : 'application/json'
-      return forwardToSweatStack(request, reply, { method: request.method, path: `/api/v1/${rest}`, ...(bodyContentType === undefined ? {} : { bodyContentType }) }, { untypedPath: `/api/v1/${rest}` })
+      return reply.forwardToSweatStack({ method: request.method, path: `/api/v1/${rest}`, ...(bodyContentType === undefined ? {} : { bodyContentType }) }, { untypedPath: `/api/v1/${rest}` })
     },
   })
 }

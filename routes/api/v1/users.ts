@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { proxyRoute } from '../../../src/contract-route.ts'
 import * as op from '../../../src/schemas/sweatstack.generated.ts'
 
 const tags = ['users']
@@ -12,11 +11,11 @@ const users: FastifyPluginAsync = async (fastify) => {
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))))
 
-  proxyRoute(fastify, op.listUsers, { tags, as, summary: 'Yourself, your managed users and the users who share with you' })
-  proxyRoute(fastify, op.createManagedUser, { tags, as, summary: 'Create a managed user (no login of their own)' })
-  proxyRoute(fastify, op.getManagedUser, { tags, as, summary: 'One managed user', errors: [404] })
-  proxyRoute(fastify, op.updateManagedUser, { tags, as, summary: 'Update a managed user (form fields; only those given change)', errors: [404] })
-  proxyRoute(fastify, op.deleteManagedUser, { tags, as, summary: 'Delete a managed user and all their data', errors: [404] })
+  fastify.proxyRoute(op.listUsers, { tags, as, summary: 'Yourself, your managed users and the users who share with you' })
+  fastify.proxyRoute(op.createManagedUser, { tags, as, summary: 'Create a managed user (no login of their own)' })
+  fastify.proxyRoute(op.getManagedUser, { tags, as, summary: 'One managed user', errors: [404] })
+  fastify.proxyRoute(op.updateManagedUser, { tags, as, summary: 'Update a managed user (form fields; only those given change)', errors: [404] })
+  fastify.proxyRoute(op.deleteManagedUser, { tags, as, summary: 'Delete a managed user and all their data', errors: [404] })
 }
 
 export default users

@@ -23,7 +23,7 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 204: noContent('Signed out.'), 303: redirect('Signed out (form post); to `next`.'), ...problemResponses(403, 429) },
     },
   }, async (request, reply) => {
-    const userId = await request.signOut()
+    const userId = await request.sweatstack.signOut()
     if (userId !== undefined) request.log.info({ userId }, 'signed out')
     if (request.headers['x-csrf'] !== '1') {
       const next = (request.body as { next?: unknown } | undefined)?.next
@@ -43,7 +43,7 @@ const logout: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 204: noContent('Every session of the user has ended.'), ...problemResponses(401, 403, 429) },
     },
   }, async (request, reply) => {
-    const userId = await request.signOut({ everywhere: true })
+    const userId = await request.sweatstack.signOut({ everywhere: true })
     request.log.info({ userId }, 'signed out everywhere')
     return reply.code(204).send()
   })

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { problemResponses } from '../../../src/schemas/problem.ts'
-import { sessionInfo } from '../../../src/session-info.ts'
 import { SessionInfo } from '../../../src/schemas/user.ts'
 
 /** GET /auth/sweatstack/user: who is signed in, from the session alone (no call to SweatStack). */
@@ -14,7 +13,7 @@ const user: FastifyPluginAsyncTypebox = async (fastify) => {
       security: [{ session: [] }],
       response: { 200: SessionInfo, ...problemResponses(401) },
     },
-  }, async (request) => sessionInfo(request))
+  }, async (request) => request.sweatstack.info())
 }
 
 export default user

@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyRequest } from 'fastify'
+import type { Config } from '../../../src/config.ts'
+import { ProblemError, notAuthenticated, sessionExpired } from '../../../src/errors.ts'
+import { SessionRevocations } from '../../../src/session-revocations.ts'
+import type { SweatStackClient, TokenResponse } from '../../../src/sweatstack-client.ts'
+import type { TokenRefresher } from '../../../src/token-refresher.ts'
+import type { SessionIdentity, TokenOwner } from './session-data.ts'
+import { SignIn } from './sign-in.ts'
+import type { CallbackQuery } from './sign-in.ts'
+import { identityFromTokens } from './tokens.ts'
+
+/** What every request's session door shares: set up once by the session plugin. */
+export interface SessionContext {
+  config: Config
+  now: () => number
+  client: SweatStackClient
+  refresher: TokenRefresher
+  revocations: SessionRevocations
+  /** simple-oauth2's client, configured by @fastify/oauth2 (documented as `fastify.<name>.oauth2`). */
+  oauth: AuthorizationCodeClient
+  /** The session cookie's size in bytes, as browsers count it, for the session as it stands. */
+  cookieBytes: (request: FastifyRequest) => number
+}
+
+/** The part of simple-oauth2's AuthorizationCode client this app uses (simple-oauth2 ships no types). */
+export interface AuthorizationCodeClient {
+  authorizeURL (params: Record<string, unknown>): string
+  getToken (params: Record<string, unknown>): Promise<{ token: unknown }>
+}
+
+/** Browsers drop a cookie whose name and value exceed 4096 bytes. */
+export const COOKIE_LIMIT_BYTES = 4096
+
+/** What GET /auth/sweatstack/user says about the session (never a token). */
+export interface SessionInfo {
+  userId: string
+  name: string | null
+  selectedUserId: string | null
+  selectedName: string | null
+  scopes: string[]
+  expiresAt: string
+}
+
+/** Who an event stream is for, and which session it belongs to (so it closes when the session ends). */
+export interface StreamScope {
+  sessionId: string
+  userId: string
+  createdAt: number
+  /** The signed-in user, and in coach mode the selected athlete. */
+  userIds: string[]
+}
+
+/**
+ * The session behind one door: the only code that reads or writes session keys. Every route and
+ * plugin goes through `request.sweatstack` (identity, tokens, coach mode, sign-out); sign-in lives in
+ * ./sign-in.ts beside it.
+ */
+export class SweatStackSession {
+  readonly #request: FastifyRequest
+  readonly #context: SessionContext
+  #identity: Promise<SessionIdentity> | undefined
+
+  constructor (request: FastifyRequest, context: SessionContext) {
+    this.#request = request
+    this.#context = context
+  }
+
+  /**
+   * The signed-in identity; rejects with a 401 problem when there is none or the session has ended
+   * (too old, unused too long, or signed out). Checked once per request.
+   */
+  identity (): Promise<SessionIdentity> {
+    this.#identity ??= this.#check()
+    return this.#identity
+  }
+
+  /**
+   * An access token for SweatStack, refreshed first when it is about to expire: the selected athlete's
+   * in coach mode (`as: 'active'`, the default), or the signed-in user's own (`as: 'principal'`).
+   */
+  async accessToken (options: { as?: TokenOwner, forceRefresh?: boolean } = {}): Promise<string> {
+    const principal = await this.identity()
+    const session = this.#request.session
+    const key = options.as !== 'principal' && session.get('selected') !== undefined ? 'selected' : 'principal'
+    const identity = key === 'selected' ? session.get('selected')! : principal
+    const { config, refresher, now } = this.#context
+    if (!options.forceRefresh && identity.expiresAt - config.refreshMarginSeconds > now() / 1000) return identity.accessToken
+    if (identity.refreshToken === null) return this.#end(key, 'the access token expired and SweatStack gave no refresh token')
+    try {
+      const refreshed = identityFromTokens(await refresher.refresh(identity.refreshToken, this.#request.id), now(), identity)
+      session.set(key, refreshed)
+      this.ensureFits()
+      this.#request.log.info({ userId: refreshed.userId, identity: key }, 'refreshed the SweatStack access token')
+      return refreshed.accessToken
+    } catch (error) {
+      if (error instanceof ProblemError && error.code === 'session_expired') return this.#end(key, error.detail)
+      throw error
+    }
+  }
+
+  /** The scopes SweatStack granted the identity whose token `as` uses (empty when not signed in). */
+  grantedScopes (as: TokenOwner): string[] {
+    const session = this.#request.session
+    return ((as === 'active' ? session.get('selected') : undefined) ?? session.get('principal'))?.scopes ?? []
+  }
+
+  /**
+   * SweatStack refused the tokens of `as` even freshly refreshed: rejects with `session_expired` after
+   * ending the session (the principal's tokens), or with `selection_ended` after ending coach mode.
+   */
+  refused (as: TokenOwner, reason: string): Promise<never> {
+    return this.#end(as === 'active' && this.#request.session.get('selected') !== undefined ? 'selected' : 'principal', reason)
+  }
+
+  async info (): Promise<SessionInfo> {
+    const principal = await this.identity()
+    const session = this.#request.session
+    const selected = session.get('selected')
+    return {
+      userId: principal.userId,
+      name: principal.name,
+      selectedUserId: selected?.userId ?? null,
+      selectedName: selected?.name ?? null,
+      scopes: principal.scopes,
+      expiresAt: new Date((session.get('createdAt') ?? 0) + this.#context.config.sessionMaxAgeSeconds * 1000).toISOString(),
+    }
+  }
+
+  /** Coach mode: act as `userId` with SweatStack's delegated token (its 403/404 say who may be selected). */
+  async selectAthlete (userId: string, teamId?: string): Promise<SessionInfo> {
+    if (userId === (await this.identity()).userId) return this.selectSelf()
+    const { client, now } = this.#context
+    const tokens = await client.json<TokenResponse>({
+      method: 'POST',
+      path: '/api/v1/oauth/delegated-token',
+      token: await this.accessToken({ as: 'principal' }),
+      requestId: this.#request.id,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ sub: userId, ...(teamId === undefined ? {} : { team_id: teamId }) }),
+    })
+    const athlete = identityFromTokens(tokens, now())
+    athlete.name = await this.displayName(athlete)
+    const session = this.#request.session
+    session.set('selected', athlete)
+    try {
+      this.ensureFits()
+    } catch (error) {
+      session.set('selected', undefined)
+      throw error
+    }
+    this.#request.log.info({ athlete: athlete.userId }, 'coach selected an athlete')
+    return this.info()
+  }
+
+  async selectSelf (): Promise<SessionInfo> {
+    await this.identity()
+    this.#request.session.set('selected', undefined)
+    return this.info()
+  }
+
+  /**
+   * Ends this session server-side (a copy of the cookie is refused from then on, on every replica) and
+   * clears the cookies; `everywhere` ends every session of the signed-in user. Returns who signed out.
+   */
+  async signOut (options: { everywhere?: boolean } = {}): Promise<string | undefined> {
+    const { revocations, config, now } = this.#context
+    const session = this.#request.session
+    const userId = session.get('principal')?.userId
+    const sid = session.get('sid')
+    if (options.everywhere === true) await revocations.endEverySession((await this.identity()).userId, config.sessionMaxAgeSeconds * 1000)
+    else if (sid !== undefined) await revocations.endSession(sid, (session.get('createdAt') ?? now()) + config.sessionMaxAgeSeconds * 1000)
+    session.delete()
+    this.#request.loginSession.delete()
+    return userId
+  }
+
+  /** For an event stream: whose events, and the session it must close with. */
+  async streamScope (): Promise<StreamScope> {
+    const principal = await this.identity()
+    const session = this.#request.session
+    const selected = session.get('selected')
+    return {
+      sessionId: session.get('sid')!,
+      userId: principal.userId,
+      createdAt: session.get('createdAt') ?? 0,
+      userIds: selected === undefined ? [principal.userId] : [principal.userId, selected.userId],
+    }
+  }
+
+  /** Starts a sign-in that returns to `next`; answers SweatStack's authorize URL to send the browser to. */
+  startSignIn (next: string): string {
+    return new SignIn(this.#request, this.#context, this).start(next, this.#context.config.loginPrompt)
+  }
+
+  /** Finishes the sign-in SweatStack sent the browser back from; answers where to send the browser next. */
+  finishSignIn (query: CallbackQuery, fallback: string): Promise<string> {
+    return new SignIn(this.#request, this.#context, this).finish(query, fallback)
+  }
+
+  /** Starts a fresh session for a completed sign-in; throws `session_too_large` when it would not fit a cookie. */
+  begin (principal: SessionIdentity): void {
+    const session = this.#request.session
+    const now = this.#context.now()
+    session.regenerate()
+    session.set('sid', randomBytes(16).toString('base64url'))
+    session.set('principal', principal)
+    session.set('createdAt', now)
+    session.set('lastSeenAt', now)
+    try {
+      this.ensureFits()
+    } catch (error) {
+      session.delete()
+      throw error
+    }
+  }
+
+  /** The user's display name, when the `profile` scope allows; signing in or selecting goes on without it. */
+  async displayName (identity: SessionIdentity): Promise<string | null> {
+    if (!identity.scopes.includes('profile')) return null
+    try {
+      const info = await this.#context.client.json<{ name?: unknown }>({ method: 'GET', path: '/api/v1/oauth/userinfo', token: identity.accessToken, requestId: this.#request.id })
+      return typeof info.name === 'string' ? info.name : null
+    } catch (error) {
+      this.#request.log.warn({ code: (error as { code?: string }).code }, 'could not read the user\'s name from SweatStack')
+      return null
+    }
+  }
+
+  /** Throws a 500 problem when the session as it stands would be too large a cookie for browsers. */
+  ensureFits (): void {
+    const bytes = this.#context.cookieBytes(this.#request)
+    if (bytes <= COOKIE_LIMIT_BYTES) return
+    this.#request.log.error({ bytes, limit: COOKIE_LIMIT_BYTES }, 'the session cookie would be too large for browsers; SweatStack\'s tokens are larger than expected')
+    throw new ProblemError('session_too_large', `The session would need a ${bytes}-byte cookie; browsers drop cookies over ${COOKIE_LIMIT_BYTES} bytes. Request fewer scopes or report this to the BFF's operators.`)
+  }
+
+  async #check (): Promise<SessionIdentity> {
+    const { config, now: clock, revocations } = this.#context
+    const session = this.#request.session
+    const principal = session.get('principal')
+    const sid = session.get('sid')
+    if (principal === undefined) throw notAuthenticated()
+    if (sid === undefined) {
+      // Made before sessions had ids: it cannot be signed out, so it ends now.
+      session.delete()
+      throw sessionExpired()
+    }
+    const now = clock()
+    const maxAgeMs = config.sessionMaxAgeSeconds * 1000
+    const idleMs = config.sessionIdleTimeoutSeconds * 1000
+    const createdAt = session.get('createdAt') ?? 0
+    const lastSeenAt = session.get('lastSeenAt') ?? createdAt
+    if (createdAt + maxAgeMs <= now) {
+      session.delete()
+      throw sessionExpired(`Sessions last at most ${config.sessionMaxAgeSeconds} seconds after sign-in: sign in again.`)
+    }
+    if (lastSeenAt + idleMs <= now) {
+      session.delete()
+      throw sessionExpired(`The session was unused for more than ${config.sessionIdleTimeoutSeconds} seconds: sign in again.`)
+    }
+    if (await revocations.isEnded(sid, principal.userId, createdAt)) {
+      session.delete()
+      throw sessionExpired('This session was signed out: sign in again.')
+    }
+    // Rewriting the cookie on every request would cost a Set-Cookie each time; a coarse "last seen" is enough.
+    if (now - lastSeenAt >= Math.min(300_000, Math.floor(idleMs / 10))) session.set('lastSeenAt', now)
+    // Whenever the cookie is written, the browser keeps it only as long as the session may live.
+    session.options({ maxAge: Math.floor((createdAt + maxAgeMs - now) / 1000) })
+    return principal
+  }
+
+  /**
+   * A refused principal ends the session, here and on every replica (a copy of the cookie is refused
+   * too, so /auth/sweatstack/user agrees with /api); a refused athlete selection only ends the selection.
+   */
+  async #end (key: 'principal' | 'selected', reason: string): Promise<never> {
+    const session = this.#request.session
+    if (key === 'principal') {
+      const sid = session.get('sid')
+      if (sid !== undefined) await this.#context.revocations.endSession(sid, (session.get('createdAt') ?? this.#context.now()) + this.#context.config.sessionMaxAgeSeconds * 1000)
+      session.delete()
+      this.#request.log.info({ reason }, 'session ended')
+      throw sessionExpired(`SweatStack no longer accepts this session (${reason}): sign in again.`)
+    }
+    const athlete = session.get('selected')?.userId
+    session.set('selected', undefined)
+    this.#request.log.info({ reason, athlete }, 'athlete selection ended')
+    throw new ProblemError('selection_ended', `SweatStack no longer lets you act for athlete ${athlete} (${reason}); you are back to your own data.`)
+  }
+}

@@ -1,0 +1,20 @@
+// Which files a test file's coverage counts (tap's coverage-map): the BFF that ships (src, plugins,
+// routes), never the sandbox, the tests' own helpers or the generated schemas.
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
+
+const root = path.join(import.meta.dirname, '..')
+
+function sources (dir: string): string[] {
+  return readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap(entry => {
+    const relative = path.join(dir, entry.name)
+    if (entry.isDirectory()) return sources(relative)
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.generated.ts') && !entry.name.endsWith('.d.ts') ? [relative] : []
+  })
+}
+
+const shipped = ['src', 'plugins', 'routes'].flatMap(sources)
+
+export default function coverageMap (testFile: string): string[] | null {
+  return testFile.startsWith('sandbox/') ? null : shipped
+}

@@ -1,0 +1,229 @@
+// Real-browser tests: Debian's Chromium (driven by playwright-core) against real HTTP servers on three
+// loopback origins: the example frontend (http://localhost:A), the BFF (http://localhost:B) and the
+// sandbox SweatStack (http://127.0.0.1:C). Nothing may reach anything but loopback.
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import tap from 'tap'
+import type { Test } from 'tap'
+import { chromium } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import type { FastifyInstance } from 'fastify'
+import { Writable } from 'node:stream'
+import pino from 'pino'
+import { buildApp } from '../../../src/app.ts'
+import { loggerOptions } from '../../../src/logger.ts'
+import { loadConfig } from '../../../src/config.ts'
+import { buildFrontend, startFrontend } from '../../../examples/frontend/server.ts'
+import { sandboxUsers, startSandbox } from '@sweatstack-bff/sandbox'
+import type { SandboxOptions, SandboxUser, StartedSandbox } from '@sweatstack-bff/sandbox'
+import { TestClock, onTestCalendar } from '../../calendar.ts'
+import { checkLogsAtEnd, makeSessionKey } from '../../helper.ts'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots')
+const root = path.join(import.meta.dirname, '..', '..', '..')
+
+export const alice = sandboxUsers.find(user => user.givenName === 'Alice')!
+export const bob = sandboxUsers.find(user => user.givenName === 'Bob')!
+export const coach = sandboxUsers.find(user => user.role === 'coach')!
+
+let warned = false
+
+/**
+ * A tap test that drives Chromium. Without /usr/bin/chromium: on a developer's machine a loud warning
+ * and a skip; under CI=true a failure, because CI must run these (`.ci/run` installs chromium).
+ */
+export function browserTest (name: string, fn: (t: Test) => Promise<void>): void {
+  if (existsSync(CHROMIUM)) {
+    tap.test(name, fn)
+    return
+  }
+  const why = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`
+  if (process.env.CI === 'true') {
+    tap.test(name, async t => { t.fail(`${why}: the browser tests must run in CI`) })
+    return
+  }
+  if (!warned) {
+    warned = true
+    const bar = '!'.repeat(78)
+    console.error(`\n${bar}\n!! BROWSER TESTS SKIPPED: ${why}.\n!! They run in CI (CI=true fails without Chromium).\n${bar}\n`)
+  }
+  tap.test(name, { skip: `BROWSER TEST SKIPPED: ${why}` }, async () => {})
+}
+
+async function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface BrowserStack {
+  /** The calendar the sandbox, the BFF and the browser share (test/calendar.ts). */
+  clock: TestClock
+  sandbox: StartedSandbox
+  app: FastifyInstance
+  /** http://localhost:PORT, the BFF as the browser reaches it. */
+  bffUrl: string
+  /** http://localhost:PORT, the example frontend (another origin, the same site). */
+  frontendUrl: string
+  context: BrowserContext
+  page: Page
+  /** Requests the browser tried to send anywhere but loopback (blocked). */
+  offLoopback: string[]
+  /** Errors thrown in the page. */
+  pageErrors: string[]
+  /** A POST to the sandbox's control API (`/__sandbox/...`), as a test knob. */
+  control: (route: string, body: unknown) => Promise<unknown>
+  /** Saves a full-page screenshot as test-output/screenshots/<name>.png; returns its path. */
+  screenshot: (name: string) => Promise<string>
+  /** A new page in a new browser (own cookies), for a second user. */
+  newBrowser: () => Promise<{ context: BrowserContext, page: Page }>
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[]): Promise<{ context: BrowserContext, page: Page }> {
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sweatstack-bff-chromium-'))
+  dirs.push(userDataDir)
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/Oslo',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  })
+  context.setDefaultTimeout(15_000)
+  // The page's Date starts on the test calendar too, and moves on in real time.
+  await context.clock.install({ time: clock.now() })
+  await context.route(url => !LOOPBACK.has(url.hostname) && url.protocol !== 'data:' && url.protocol !== 'blob:', async route => {
+    offLoopback.push(route.request().url())
+    await route.abort('blockedbyclient')
+  })
+  const page = context.pages()[0] ?? await context.newPage()
+  page.on('pageerror', error => pageErrors.push(String(error)))
+  return { context, page }
+}
+
+let built: Promise<string> | undefined
+
+/**
+ * The frontend, built fresh once per test file (a process) into a folder of its own: tap runs files in
+ * parallel, and a stale or half-written examples/frontend/dist must not matter.
+ */
+function frontendBuild (): Promise<string> {
+  built ??= (async () => {
+    await mkdir(path.join(root, 'test-output'), { recursive: true })
+    const outDir = await mkdtemp(path.join(root, 'test-output', 'frontend-'))
+    tap.teardown(() => rm(outDir, { recursive: true, force: true }))
+    await buildFrontend(outDir)
+    return outDir
+  })()
+  return built
+}
+
+const WEBHOOK_SECRET = 'whsec_browser_tests_secret'
+
+/** Starts the sandbox, the BFF (listening), the frontend (built fresh) and Chromium; all closed at the end of `t`. */
+export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOptions, env?: Record<string, string> } = {}): Promise<BrowserStack> {
+  const dirs: string[] = []
+  const clock = new TestClock()
+  const sandbox = await startSandbox({ ...onTestCalendar(clock), uploadProcessingDelayMs: 300, ...options.sandbox })
+  const bffPort = await freePort()
+  const bffUrl = `http://localhost:${bffPort}`
+  const frontend = await startFrontend({ port: 0, host: '127.0.0.1', bffUrl, outDir: await frontendBuild(), skipBuild: true })
+  const frontendPort = (frontend.server.address() as { port: number }).port
+  const frontendUrl = `http://localhost:${frontendPort}`
+  const config = loadConfig({
+    SWEATSTACK_CLIENT_ID: 'sandbox-client',
+    SWEATSTACK_CLIENT_SECRET: 'sandbox-secret',
+    SWEATSTACK_SESSION_SECRET: makeSessionKey(),
+    SWEATSTACK_URL: sandbox.url,
+    SWEATSTACK_SCOPES: 'data:read data:write profile',
+    SWEATSTACK_WEBHOOK_SECRETS: WEBHOOK_SECRET,
+    APP_URL: bffUrl,
+    FRONTEND_ORIGINS: frontendUrl,
+    // Every log line at every level is kept and checked for secrets when the test ends.
+    LOG_LEVEL: 'trace',
+    // The test process also drives the browser and builds the frontend: no load shedding here.
+    LOAD_SHEDDING_EVENT_LOOP_DELAY_MS: '0',
+    ...options.env,
+  })
+  const logs: string[] = []
+  const app = await buildApp(config, { now: clock.now, loggerInstance: pino(loggerOptions(config.logLevel), new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })) })
+  checkLogsAtEnd(t, sandbox, logs, config)
+  await app.listen({ port: bffPort, host: '127.0.0.1' })
+  // SweatStack's webhooks (upload processed, activity created) go to the BFF, which turns them into live events.
+  sandbox.sandbox.setWebhooks({ url: `http://127.0.0.1:${bffPort}/webhooks/sweatstack`, secret: WEBHOOK_SECRET })
+
+  const offLoopback: string[] = []
+  const pageErrors: string[] = []
+  const contexts: BrowserContext[] = []
+  const first = await launch(clock, offLoopback, pageErrors, dirs)
+  contexts.push(first.context)
+
+  t.teardown(async () => {
+    await Promise.all(contexts.map(context => context.close().catch(() => {})))
+    await app.close()
+    frontend.server.closeAllConnections()
+    await new Promise(resolve => frontend.server.close(resolve))
+    await sandbox.close()
+    await Promise.all(dirs.map(dir => rm(dir, { recursive: true, force: true })))
+  })
+
+  return {
+    clock,
+    sandbox,
+    app,
+    bffUrl,
+    frontendUrl,
+    context: first.context,
+    page: first.page,
+    offLoopback,
+    pageErrors,
+    async control (route, body) {
+      const response = await fetch(`${sandbox.url}/__sandbox/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      if (!response.ok) throw new Error(`sandbox ${route}: ${response.status} ${await response.text()}`)
+      return response.status === 204 ? null : response.json()
+    },
+    async screenshot (name) {
+      await mkdir(SCREENSHOTS, { recursive: true })
+      const file = path.join(SCREENSHOTS, `${name}.png`)
+      // Let transitions and the spinner settle.
+      await first.page.waitForTimeout(150)
+      await first.page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
+      return path.relative(root, file)
+    },
+    async newBrowser () {
+      const other = await launch(clock, offLoopback, pageErrors, dirs)
+      contexts.push(other.context)
+      return other
+    },
+  }
+}
+
+/** The whole sign-in as a user does it: the frontend's button, the sandbox's page, back on the frontend. */
+export async function signInThroughSandbox (stack: BrowserStack, user: SandboxUser, page = stack.page, onSandboxPage?: () => Promise<void>): Promise<void> {
+  await page.goto(stack.frontendUrl + '/')
+  await page.getByTestId('sign-in').click()
+  await page.waitForURL(url => url.origin === stack.sandbox.url)
+  await onSandboxPage?.()
+  await page.getByRole('button', { name: `Sign in as ${user.givenName}` }).click()
+  await page.waitForURL(url => url.origin === stack.frontendUrl)
+  await page.getByTestId('user-name').filter({ hasText: user.name }).waitFor()
+}
+
+/** Checks every test ends with no page errors and nothing sent off loopback. */
+export function checkClean (t: Test, stack: BrowserStack): void {
+  t.same(stack.pageErrors, [], 'no errors thrown in the page')
+  t.same(stack.offLoopback, [], 'the browser contacted nothing but loopback')
+}
