@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
 import { buildApp } from './app.ts'
 import { ConfigError, configWarnings, loadConfig } from './config.ts'
 import type { Config } from './config.ts'
@@ -20,10 +21,14 @@ export function configFromEnvironment (): Config {
   }
 }
 
-/** Pretty logs on a terminal when pino-pretty is installed (development); JSON lines otherwise. */
+/**
+ * Pretty logs on a terminal when pino-pretty is installed (development); JSON lines otherwise, written
+ * asynchronously (lines logged while a write is under way go out together in the next one; pino
+ * flushes what is left when the process exits).
+ */
 function prettyWhenInteractive (config: Config) {
   const options = loggerOptions(config.logLevel)
-  if (!process.stdout.isTTY) return options
+  if (!process.stdout.isTTY) return { ...options, stream: pino.destination({ dest: 1, sync: false }) }
   try {
     import.meta.resolve('pino-pretty')
     return { ...options, transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname', translateTime: 'HH:MM:ss' } } }

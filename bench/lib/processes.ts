@@ -2,7 +2,8 @@
 // process started here is stopped on exit, on an error and on SIGINT/SIGTERM.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
 
@@ -39,26 +40,61 @@ export function freePort (): Promise<number> {
  */
 export const BFF_ROOT = process.env.BENCH_BFF_ROOT ? path.resolve(process.env.BENCH_BFF_ROOT) : ROOT
 
-/** Starts `node <script>` in `cwd` (default: the project root) with the given environment added. */
+/**
+ * Starts `node <script>` in `cwd` (default: the project root) with the given environment added. Its
+ * output goes to a file, as a deployment's logs go to a file or a collector: read through a pipe, C's
+ * access log (a line per request) would cost the bench process CPU on the cores the servers share.
+ */
 export function spawnNode (name: string, script: string, env: Record<string, string>, nodeArgs: string[] = [], cwd = ROOT): Child {
-  const child = spawn(NODE, [...nodeArgs, script], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const file = path.join(logFolder(), `${name.replace(/\W+/g, '-')}-${Date.now()}.log`)
+  const fd = openSync(file, 'a')
+  try {
+    return track(name, spawn(NODE, [...nodeArgs, script], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', fd, fd],
+    }), file)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+let logs: string | undefined
+/** A fresh folder for the servers' output, removed when the bench exits. */
+function logFolder (): string {
+  if (logs === undefined) {
+    const folder = mkdtempSync(path.join(tmpdir(), 'bench-logs-'))
+    process.on('exit', () => rmSync(folder, { recursive: true, force: true }))
+    logs = folder
+  }
+  return logs
+}
+
+/** The last lines of a file, at most 40. */
+function lastLines (file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8')
+    return text.slice(-16_384).split('\n').filter(Boolean).slice(-40).join('\n')
+  } catch {
+    return ''
+  }
+}
+
+/** Keeps a started process's last output lines (from its pipes, or `file`), and stops it with the others on exit. */
+export function track (name: string, child: ChildProcess, file?: string): Child {
   if (child.pid === undefined) throw new Error(`could not start ${name}`)
   const lines: string[] = []
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
     if (lines.length > 40) lines.splice(0, lines.length - 40)
   }
-  child.stdout.on('data', keep)
-  child.stderr.on('data', keep)
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
   const exited = new Promise<number | null>(resolve => child.once('exit', code => {
     running.delete(entry)
     resolve(code)
   }))
-  const entry: Child = { name, process: child, pid: child.pid, output: () => lines.join('\n'), exited }
+  const entry: Child = { name, process: child, pid: child.pid, output: () => file === undefined ? lines.join('\n') : lastLines(file), exited }
   running.add(entry)
   return entry
 }

@@ -1,15 +1,19 @@
 // The three servers of the bench, each in its own process on 127.0.0.1: the sandbox SweatStack
 // (upstream), B (bench/proxy-b.ts) and C (this BFF, src/main.ts, real-credentials mode).
 import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
 import { BFF_ROOT, freePort, spawnNode, stop, waitForOk } from './processes.ts'
 import type { Child } from './processes.ts'
+import { startNginx } from './nginx.ts'
+import type { FixedAnswers, Nginx } from './nginx.ts'
 import { sandboxAccessToken, sandboxAthlete, sessionCookieHeader, signInThroughBff } from '../../clients/sandbox-sign-in/index.ts'
 
 export const CLIENT = { clientId: 'sandbox-client', clientSecret: 'sandbox-secret' }
 /** Eight metrics, as in the sandbox's sizing note (about 3 MB of Parquet per day at 1 Hz). */
 export const METRICS = ['power', 'heart_rate', 'speed', 'cadence', 'distance', 'altitude', 'latitude', 'longitude']
-/** Every request of the bench at C carries this level: warn, so no per-request lines (see the README). */
-export const BFF_LOG_LEVEL = 'warn'
+/** C logs at the default level: one access-log line per request, written to a file (bench/lib/processes.ts). */
+export const BFF_LOG_LEVEL = 'info'
 
 export interface Upstream {
   child: Child
@@ -91,11 +95,34 @@ export function bffEnvironment (upstream: Upstream, port: number): Record<string
   }
 }
 
+/** C as production runs it: the compiled JavaScript of `npm run build` (the container's command). */
+export const BFF_ENTRY = 'dist/src/main.js'
+
+/** Node's flags for C, read from the Dockerfile's CMD (`node <flags> dist/src/main.js`): the bench measures what ships. */
+export const BFF_NODE_ARGS = productionNodeArgs(readFileSync(path.join(BFF_ROOT, 'Dockerfile'), 'utf8'))
+
+export function productionNodeArgs (dockerfile: string): string[] {
+  const command = [...dockerfile.matchAll(/^CMD (\[.*\])\s*$/gm)].at(-1)?.[1]
+  const args = command === undefined ? [] : JSON.parse(command) as string[]
+  if (args[0] !== 'node' || args.at(-1) !== BFF_ENTRY) throw new Error(`the Dockerfile's last CMD is not ["node", ..., "${BFF_ENTRY}"]`)
+  return args.slice(1, -1)
+}
+
+/** Throws unless `root` has a build at least as new as its sources (`npm run bench` builds first). */
+export function checkBuild (root = BFF_ROOT): void {
+  const entry = path.join(root, BFF_ENTRY)
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm run bench does)`)
+  const built = statSync(entry).mtimeMs
+  const newer = ['src', 'plugins', 'routes'].flatMap(folder => readdirSync(path.join(root, folder), { recursive: true, encoding: 'utf8' })
+    .filter(file => file.endsWith('.ts') && statSync(path.join(root, folder, file)).mtimeMs > built).map(file => `${folder}/${file}`))
+  if (newer.length > 0) throw new Error(`${entry} is older than ${newer.slice(0, 3).join(', ')}: run \`npm run build\``)
+}
+
 /** C: the BFF, not yet signed in (`headers` empty). */
 export async function startBff (upstream: Upstream, nodeArgs: string[] = [], root = BFF_ROOT): Promise<Proxy> {
   const port = await freePort()
   const started = performance.now()
-  const child = spawnNode('BFF C', 'src/main.ts', bffEnvironment(upstream, port), nodeArgs, root)
+  const child = spawnNode('BFF C', BFF_ENTRY, bffEnvironment(upstream, port), [...BFF_NODE_ARGS, ...nodeArgs], root)
   const url = `http://127.0.0.1:${port}`
   const ready = await waitForOk(`${url}/ready`, 30_000, child)
   return { child, url, headers: {}, startMs: ready - started }
@@ -109,4 +136,23 @@ export async function signIn (bff: Proxy, upstream: Upstream): Promise<void> {
 
 export async function stopProxy (proxy: Proxy | undefined): Promise<void> {
   if (proxy !== undefined) await stop(proxy.child)
+}
+
+/** What the sandbox answers at `path` for the athlete, as bytes (to be served as fixed answers). */
+export async function upstreamBytes (upstream: Upstream, path: string): Promise<Buffer> {
+  const response = await fetch(upstream.url + path, { headers: { authorization: `Bearer ${upstream.token}` }, signal: AbortSignal.timeout(30_000) })
+  if (response.status !== 200) throw new Error(`GET ${path} at the sandbox answered ${response.status}`)
+  return Buffer.from(await response.arrayBuffer())
+}
+
+/**
+ * Fast-upstream mode: nginx answering the two measured routes with the sandbox's bytes (any other
+ * path goes to the sandbox, so sign-in works), and D in front of it. The returned upstream is the
+ * sandbox as seen through nginx: B and C are pointed at it like at SweatStack.
+ */
+export async function startFastUpstream (upstream: Upstream, jsonPath: string, parquetPath: string): Promise<{ nginx: Nginx, upstream: Upstream, answers: FixedAnswers }> {
+  const [json, parquet] = await Promise.all([upstreamBytes(upstream, jsonPath), upstreamBytes(upstream, parquetPath)])
+  const answers = { json, parquet }
+  const nginx = await startNginx({ fallback: upstream.url, token: upstream.token, answers })
+  return { nginx, upstream: { ...upstream, url: nginx.staticUrl! }, answers }
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyRequest, onRequestHookHandler } from 'fastify'
 import { ProblemError } from '../../src/errors.ts'
 
 declare module 'fastify' {
@@ -12,7 +12,7 @@ declare module 'fastify' {
      * The anti-forgery check as an onRequest hook for a route group (routes/api/autohooks.ts,
      * routes/auth/autohooks.ts): `every` request of the group, or only its `unsafe` ones.
      */
-    antiForgery (which: 'every' | 'unsafe'): onRequestAsyncHookHandler
+    antiForgery (which: 'every' | 'unsafe'): onRequestHookHandler
   }
 }
 
@@ -38,8 +38,13 @@ export default fp(async function csrf (fastify) {
     throw new ProblemError('csrf_header_missing', 'Send the header "X-CSRF: 1" with every /api request and every POST to /auth (fetch(url, { credentials: \'include\', headers: { \'X-CSRF\': \'1\' } })).')
   }
 
-  fastify.decorate('antiForgery', (which: 'every' | 'unsafe'): onRequestAsyncHookHandler => async (request) => {
-    if (which === 'unsafe' && SAFE_METHODS.has(request.method)) return
-    check(request)
+  fastify.decorate('antiForgery', (which: 'every' | 'unsafe'): onRequestHookHandler => (request, _reply, done) => {
+    if (which === 'unsafe' && SAFE_METHODS.has(request.method)) return done()
+    try {
+      check(request)
+    } catch (error) {
+      return done(error as ProblemError)
+    }
+    done()
   })
 }, { name: 'anti-forgery' })

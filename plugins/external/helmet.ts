@@ -1,39 +1,43 @@
 import fp from 'fastify-plugin'
-import fastifyHelmet from '@fastify/helmet'
-import type { FastifyHelmetOptions } from '@fastify/helmet'
 import helmet from 'helmet'
+import type { HelmetOptions } from 'helmet'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The headers helmet sets on every answer, computed once, for answers that no route makes (framework errors). */
+    /** The security headers of every answer, computed once at start. */
     securityHeaders: Record<string, string>
   }
 }
 
 /** The headers a helmet middleware sets, read off once with a stand-in response. */
-function headersOf (options: FastifyHelmetOptions): Record<string, string> {
+function headersOf (options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {}
   const response = {
     setHeader: (name: string, value: string) => { headers[name.toLowerCase()] = String(value) },
     removeHeader: (name: string) => { delete headers[name.toLowerCase()] },
   }
-  // The same helmet @fastify/helmet wraps; its types come in two copies (ESM and CommonJS).
-  helmet(options as Parameters<typeof helmet>[0])({} as never, response as never, () => {})
+  helmet(options)({} as never, response as never, () => {})
   return headers
 }
 
 /**
- * Security headers. The API answers JSON and Parquet, so its CSP forbids everything; Swagger UI at
- * /docs sends its own hash-based CSP (see plugins/external/swagger.ts).
+ * Security headers, from helmet. The API answers JSON and Parquet, so its CSP forbids everything;
+ * Swagger UI at /docs replaces it with its own hash-based CSP (see plugins/external/swagger.ts).
+ * @fastify/helmet builds a helmet middleware afresh on every request (its CSP parsed each time), which
+ * cost about a tenth of a proxied call; the headers depend only on the configuration, so they are
+ * computed once here and set with one hook (bench/README.md).
  */
 export default fp(async function securityHeaders (fastify) {
-  const options: FastifyHelmetOptions = {
+  const headers = headersOf({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
     },
-    hsts: fastify.config.appUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
-  }
-  await fastify.register(fastifyHelmet, options)
-  fastify.decorate('securityHeaders', headersOf(options))
+    strictTransportSecurity: fastify.config.appUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+  })
+  fastify.decorate('securityHeaders', headers)
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers)
+    done()
+  })
 }, { name: 'helmet' })

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,6 +18,8 @@ export default fp(async function redis (fastify) {
     fastify.decorate('redis', null)
     return
   }
+  // Loaded only when used: one replica without Redis does not hold ioredis (~8 MB) in memory.
+  const { Redis } = await import('ioredis')
   const client = new Redis(url, { lazyConnect: false, connectTimeout: 2000, commandTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: (times: number) => Math.min(times * 200, 2000) })
   fastify.decorate('redis', client)
   fastify.addHook('onClose', async () => { client.disconnect() })

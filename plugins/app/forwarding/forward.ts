@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
+import type { UpstreamRequest } from '../../../src/sweatstack-client.ts'
 import { ProblemError, invalidField } from '../../../src/errors.ts'
 import { parquetToColumns } from '../../../src/parquet-json.ts'
 import { discard, transportProblem, upstreamProblem } from '../../../src/sweatstack-client.ts'
@@ -23,8 +24,6 @@ const MAX_PARQUET_FOR_JSON_BYTES = 64 * 1024 * 1024
  */
 export async function forwardToSweatStack (request: FastifyRequest, reply: FastifyReply, operation: ForwardedOperation, options: ForwardOptions = {}): Promise<FastifyReply> {
   if (operation.bodyContentType === undefined && carriesBody(request)) throw invalidField('body', 'body', `${operation.method} ${operation.path} takes no body`)
-  const client = request.server.sweatstack
-  const session = request.sweatstack
   const isParquet = operation.contentType === PARQUET
   const asJson = isParquet && wantsJson(request.headers.accept)
   const body = options.rawBody?.body ?? encodeBody(operation.bodyContentType, request.body)
@@ -34,24 +33,37 @@ export async function forwardToSweatStack (request: FastifyRequest, reply: Fasti
   if (contentType !== undefined) headers['content-type'] = contentType
 
   const isJson = !untyped && (operation.contentType ?? 'application/json') === 'application/json'
+  // One controller per call, aborted when the browser goes away or (JSON answers, which are small and
+  // must come whole) when the bound passes. Not AbortSignal.timeout/any: those keep a timer and a
+  // composite signal alive for the whole bound after the call has ended, which under load held
+  // hundreds of thousands of them and slowed every request (bench/README.md).
   const aborted = new AbortController()
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) aborted.abort()
   })
-  // A JSON answer is small and must come whole within the bound; streams are bounded by their idle time only.
   const timeoutMs = request.server.config.upstreamTimeoutMs
-  const deadline = isJson ? AbortSignal.timeout(timeoutMs) : undefined
-  const upstream = {
-    method: operation.method as Dispatcher.HttpMethod,
-    path: options.untypedPath ?? upstreamPath(operation.path, request.params),
-    query: toSearchParams(request.query),
-    requestId: request.id,
-    headers,
-    body,
-    signal: deadline === undefined ? aborted.signal : AbortSignal.any([aborted.signal, deadline]),
-    ...(deadline === undefined ? {} : { deadlineAt: Date.now() + timeoutMs }),
-    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
+  const deadline = isJson ? setTimeout(() => aborted.abort(new DOMException('SweatStack took too long to answer', 'TimeoutError')), timeoutMs) : undefined
+  try {
+    return await forward(request, reply, operation, options, {
+      method: operation.method as Dispatcher.HttpMethod,
+      path: options.untypedPath ?? upstreamPath(operation.path, request.params),
+      query: toSearchParams(request.query),
+      requestId: request.id,
+      headers,
+      body,
+      signal: aborted.signal,
+      ...(deadline === undefined ? {} : { deadlineAt: Date.now() + timeoutMs }),
+      ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
+    }, { isParquet, asJson, isJson, untyped })
+  } finally {
+    clearTimeout(deadline)
   }
+}
+
+async function forward (request: FastifyRequest, reply: FastifyReply, operation: ForwardedOperation, options: ForwardOptions, upstream: Omit<UpstreamRequest, 'token'>, kind: { isParquet: boolean, asJson: boolean, isJson: boolean, untyped: boolean }): Promise<FastifyReply> {
+  const client = request.server.sweatstack
+  const session = request.sweatstack
+  const { isParquet, asJson, isJson, untyped } = kind
   const as = options.as ?? 'active'
   let response = await client.send({ ...upstream, token: await session.accessToken({ as }) })
   // A streamed body cannot be sent twice; SweatStack's 401 then goes to the caller like any error.
@@ -116,18 +128,28 @@ async function wholeJson (response: Dispatcher.ResponseData): Promise<Buffer> {
   return body
 }
 
-async function readAtMost (body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length
-    if (size > limit) {
-      discard(body)
-      throw malformed(`SweatStack's answer is larger than the ${limit} bytes the BFF accepts.`)
-    }
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+/**
+ * The whole body, refused beyond `limit` bytes. Read with the stream's events rather than `for await`:
+ * the async iterator costs a promise per chunk and its own machinery, a measurable part of a proxied
+ * call (bench/README.md).
+ */
+function readAtMost (body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        discard(body)
+        reject(malformed(`SweatStack's answer is larger than the ${limit} bytes the BFF accepts.`))
+        return
+      }
+      chunks.push(chunk)
+    })
+    // Most answers arrive in one chunk: passed on as it is, not copied.
+    body.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
+    body.once('error', reject)
+  })
 }
 
 async function parquetAsJson (response: Dispatcher.ResponseData) {

@@ -5,6 +5,7 @@ import { ProblemError, notAuthenticated, sessionExpired } from '../../../src/err
 import { SessionRevocations } from '../../../src/session-revocations.ts'
 import type { SweatStackClient, TokenResponse } from '../../../src/sweatstack-client.ts'
 import type { TokenRefresher } from '../../../src/token-refresher.ts'
+import type { SessionData } from '@fastify/secure-session'
 import type { SessionIdentity, TokenOwner } from './session-data.ts'
 import { SignIn } from './sign-in.ts'
 import type { CallbackQuery } from './sign-in.ts'
@@ -60,10 +61,35 @@ export class SweatStackSession {
   readonly #request: FastifyRequest
   readonly #context: SessionContext
   #identity: Promise<SessionIdentity> | undefined
+  /**
+   * The session's fields, read once: every call on @fastify/secure-session's session object goes
+   * through a Proxy that makes another Proxy, which at a dozen reads a request cost a proxied call
+   * more than the cookie's decryption (bench/README.md). Writes go to both.
+   */
+  #fields: Partial<SessionData> | undefined
+  /** Once the session is checked: how long its cookie may live from now. */
+  #maxAgeSeconds: number | undefined
 
   constructor (request: FastifyRequest, context: SessionContext) {
     this.#request = request
     this.#context = context
+  }
+
+  #get<Key extends keyof SessionData> (key: Key): SessionData[Key] | undefined {
+    this.#fields ??= this.#request.session.data() ?? {}
+    return this.#fields[key]
+  }
+
+  #set<Key extends keyof SessionData> (key: Key, value: SessionData[Key] | undefined): void {
+    if (this.#maxAgeSeconds !== undefined) this.#request.session.options({ maxAge: this.#maxAgeSeconds })
+    this.#request.session.set(key, value)
+    if (this.#fields !== undefined) this.#fields[key] = value
+  }
+
+  /** Ends the session: the cookie is cleared when the answer goes out. */
+  #delete (): void {
+    this.#request.session.delete()
+    this.#fields = {}
   }
 
   /**
@@ -81,15 +107,14 @@ export class SweatStackSession {
    */
   async accessToken (options: { as?: TokenOwner, forceRefresh?: boolean } = {}): Promise<string> {
     const principal = await this.identity()
-    const session = this.#request.session
-    const key = options.as !== 'principal' && session.get('selected') !== undefined ? 'selected' : 'principal'
-    const identity = key === 'selected' ? session.get('selected')! : principal
+    const key = options.as !== 'principal' && this.#get('selected') !== undefined ? 'selected' : 'principal'
+    const identity = key === 'selected' ? this.#get('selected')! : principal
     const { config, refresher, now } = this.#context
     if (!options.forceRefresh && identity.expiresAt - config.refreshMarginSeconds > now() / 1000) return identity.accessToken
     if (identity.refreshToken === null) return this.#end(key, 'the access token expired and SweatStack gave no refresh token')
     try {
       const refreshed = identityFromTokens(await refresher.refresh(identity.refreshToken, this.#request.id), now(), identity)
-      session.set(key, refreshed)
+      this.#set(key, refreshed)
       this.ensureFits()
       this.#request.log.info({ userId: refreshed.userId, identity: key }, 'refreshed the SweatStack access token')
       return refreshed.accessToken
@@ -101,8 +126,7 @@ export class SweatStackSession {
 
   /** The scopes SweatStack granted the identity whose token `as` uses (empty when not signed in). */
   grantedScopes (as: TokenOwner): string[] {
-    const session = this.#request.session
-    return ((as === 'active' ? session.get('selected') : undefined) ?? session.get('principal'))?.scopes ?? []
+    return ((as === 'active' ? this.#get('selected') : undefined) ?? this.#get('principal'))?.scopes ?? []
   }
 
   /**
@@ -110,20 +134,19 @@ export class SweatStackSession {
    * ending the session (the principal's tokens), or with `selection_ended` after ending coach mode.
    */
   refused (as: TokenOwner, reason: string): Promise<never> {
-    return this.#end(as === 'active' && this.#request.session.get('selected') !== undefined ? 'selected' : 'principal', reason)
+    return this.#end(as === 'active' && this.#get('selected') !== undefined ? 'selected' : 'principal', reason)
   }
 
   async info (): Promise<SessionInfo> {
     const principal = await this.identity()
-    const session = this.#request.session
-    const selected = session.get('selected')
+    const selected = this.#get('selected')
     return {
       userId: principal.userId,
       name: principal.name,
       selectedUserId: selected?.userId ?? null,
       selectedName: selected?.name ?? null,
       scopes: principal.scopes,
-      expiresAt: new Date((session.get('createdAt') ?? 0) + this.#context.config.sessionMaxAgeSeconds * 1000).toISOString(),
+      expiresAt: new Date((this.#get('createdAt') ?? 0) + this.#context.config.sessionMaxAgeSeconds * 1000).toISOString(),
     }
   }
 
@@ -141,12 +164,11 @@ export class SweatStackSession {
     })
     const athlete = identityFromTokens(tokens, now())
     athlete.name = await this.displayName(athlete)
-    const session = this.#request.session
-    session.set('selected', athlete)
+    this.#set('selected', athlete)
     try {
       this.ensureFits()
     } catch (error) {
-      session.set('selected', undefined)
+      this.#set('selected', undefined)
       throw error
     }
     this.#request.log.info({ athlete: athlete.userId }, 'coach selected an athlete')
@@ -155,7 +177,7 @@ export class SweatStackSession {
 
   async selectSelf (): Promise<SessionInfo> {
     await this.identity()
-    this.#request.session.set('selected', undefined)
+    this.#set('selected', undefined)
     return this.info()
   }
 
@@ -165,12 +187,11 @@ export class SweatStackSession {
    */
   async signOut (options: { everywhere?: boolean } = {}): Promise<string | undefined> {
     const { revocations, config, now } = this.#context
-    const session = this.#request.session
-    const userId = session.get('principal')?.userId
-    const sid = session.get('sid')
+    const userId = this.#get('principal')?.userId
+    const sid = this.#get('sid')
     if (options.everywhere === true) await revocations.endEverySession((await this.identity()).userId, config.sessionMaxAgeSeconds * 1000)
-    else if (sid !== undefined) await revocations.endSession(sid, (session.get('createdAt') ?? now()) + config.sessionMaxAgeSeconds * 1000)
-    session.delete()
+    else if (sid !== undefined) await revocations.endSession(sid, (this.#get('createdAt') ?? now()) + config.sessionMaxAgeSeconds * 1000)
+    this.#delete()
     this.#request.loginSession.delete()
     return userId
   }
@@ -178,12 +199,11 @@ export class SweatStackSession {
   /** For an event stream: whose events, and the session it must close with. */
   async streamScope (): Promise<StreamScope> {
     const principal = await this.identity()
-    const session = this.#request.session
-    const selected = session.get('selected')
+    const selected = this.#get('selected')
     return {
-      sessionId: session.get('sid')!,
+      sessionId: this.#get('sid')!,
       userId: principal.userId,
-      createdAt: session.get('createdAt') ?? 0,
+      createdAt: this.#get('createdAt') ?? 0,
       userIds: selected === undefined ? [principal.userId] : [principal.userId, selected.userId],
     }
   }
@@ -203,14 +223,15 @@ export class SweatStackSession {
     const session = this.#request.session
     const now = this.#context.now()
     session.regenerate()
-    session.set('sid', randomBytes(16).toString('base64url'))
-    session.set('principal', principal)
-    session.set('createdAt', now)
-    session.set('lastSeenAt', now)
+    this.#fields = undefined
+    this.#set('sid', randomBytes(16).toString('base64url'))
+    this.#set('principal', principal)
+    this.#set('createdAt', now)
+    this.#set('lastSeenAt', now)
     try {
       this.ensureFits()
     } catch (error) {
-      session.delete()
+      this.#delete()
       throw error
     }
   }
@@ -237,36 +258,35 @@ export class SweatStackSession {
 
   async #check (): Promise<SessionIdentity> {
     const { config, now: clock, revocations } = this.#context
-    const session = this.#request.session
-    const principal = session.get('principal')
-    const sid = session.get('sid')
+    const principal = this.#get('principal')
+    const sid = this.#get('sid')
     if (principal === undefined) throw notAuthenticated()
     if (sid === undefined) {
       // Made before sessions had ids: it cannot be signed out, so it ends now.
-      session.delete()
+      this.#delete()
       throw sessionExpired()
     }
     const now = clock()
     const maxAgeMs = config.sessionMaxAgeSeconds * 1000
     const idleMs = config.sessionIdleTimeoutSeconds * 1000
-    const createdAt = session.get('createdAt') ?? 0
-    const lastSeenAt = session.get('lastSeenAt') ?? createdAt
+    const createdAt = this.#get('createdAt') ?? 0
+    const lastSeenAt = this.#get('lastSeenAt') ?? createdAt
     if (createdAt + maxAgeMs <= now) {
-      session.delete()
+      this.#delete()
       throw sessionExpired(`Sessions last at most ${config.sessionMaxAgeSeconds} seconds after sign-in: sign in again.`)
     }
     if (lastSeenAt + idleMs <= now) {
-      session.delete()
+      this.#delete()
       throw sessionExpired(`The session was unused for more than ${config.sessionIdleTimeoutSeconds} seconds: sign in again.`)
     }
     if (await revocations.isEnded(sid, principal.userId, createdAt)) {
-      session.delete()
+      this.#delete()
       throw sessionExpired('This session was signed out: sign in again.')
     }
+    // Whenever the cookie is written (see #set), the browser keeps it only as long as the session may live.
+    this.#maxAgeSeconds = Math.floor((createdAt + maxAgeMs - now) / 1000)
     // Rewriting the cookie on every request would cost a Set-Cookie each time; a coarse "last seen" is enough.
-    if (now - lastSeenAt >= Math.min(300_000, Math.floor(idleMs / 10))) session.set('lastSeenAt', now)
-    // Whenever the cookie is written, the browser keeps it only as long as the session may live.
-    session.options({ maxAge: Math.floor((createdAt + maxAgeMs - now) / 1000) })
+    if (now - lastSeenAt >= Math.min(300_000, Math.floor(idleMs / 10))) this.#set('lastSeenAt', now)
     return principal
   }
 
@@ -275,16 +295,15 @@ export class SweatStackSession {
    * too, so /auth/sweatstack/user agrees with /api); a refused athlete selection only ends the selection.
    */
   async #end (key: 'principal' | 'selected', reason: string): Promise<never> {
-    const session = this.#request.session
     if (key === 'principal') {
-      const sid = session.get('sid')
-      if (sid !== undefined) await this.#context.revocations.endSession(sid, (session.get('createdAt') ?? this.#context.now()) + this.#context.config.sessionMaxAgeSeconds * 1000)
-      session.delete()
+      const sid = this.#get('sid')
+      if (sid !== undefined) await this.#context.revocations.endSession(sid, (this.#get('createdAt') ?? this.#context.now()) + this.#context.config.sessionMaxAgeSeconds * 1000)
+      this.#delete()
       this.#request.log.info({ reason }, 'session ended')
       throw sessionExpired(`SweatStack no longer accepts this session (${reason}): sign in again.`)
     }
-    const athlete = session.get('selected')?.userId
-    session.set('selected', undefined)
+    const athlete = this.#get('selected')?.userId
+    this.#set('selected', undefined)
     this.#request.log.info({ reason, athlete }, 'athlete selection ended')
     throw new ProblemError('selection_ended', `SweatStack no longer lets you act for athlete ${athlete} (${reason}); you are back to your own data.`)
   }

@@ -28,6 +28,8 @@ declare module 'fastify' {
   }
 }
 
+const DOOR = Symbol('sweatstack session door')
+
 /**
  * The cookies' names and paths. On https they take the `__Host-` prefix, which browsers accept only when
  * Secure, with Path=/ and no Domain: a sibling subdomain cannot then toss in a cookie that shadows them.
@@ -95,12 +97,13 @@ export default fp(async function session (fastify) {
     oauth: (fastify.sweatstackOAuth2 as unknown as { oauth2: AuthorizationCodeClient }).oauth2,
     cookieBytes: (request: FastifyRequest) => names.session.length + 1 + Buffer.byteLength(encodeURIComponent(fastify.encodeSecureSession(request.session))),
   }
-  const doors = new WeakMap<FastifyRequest, SweatStackSession>()
+  // The door is made on first use and kept in a slot every request is created with (a WeakMap keyed
+  // by requests cost the garbage collector on every request: bench/README.md).
+  fastify.decorateRequest(DOOR, null)
   fastify.decorateRequest('sweatstack', {
     getter (this: FastifyRequest) {
-      let door = doors.get(this)
-      if (door === undefined) doors.set(this, door = new SweatStackSession(this, context))
-      return door
+      const request = this as FastifyRequest & { [DOOR]: SweatStackSession | null }
+      return (request[DOOR] ??= new SweatStackSession(this, context))
     },
   })
 }, { name: 'session', dependencies: ['shared-state', 'sweatstack-client'] })
