@@ -21,6 +21,9 @@ export interface Config {
   frontendOrigins: string[]
   port: number
   host: string
+  /** `npm start` in sandbox mode: where the sandbox and the example frontend listen. */
+  sandboxPort: number
+  frontendPort: number
   logLevel: string
   trustProxy: boolean | number | string[]
   sessionMaxAgeSeconds: number
@@ -53,7 +56,6 @@ export interface Config {
 
 export const SANDBOX_CLIENT_ID = 'sandbox-client'
 export const SANDBOX_CLIENT_SECRET = 'sandbox-secret'
-export const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8001'
 export const SANDBOX_WEBHOOK_SECRET = 'whsec_sandbox_only_not_a_secret'
 export const SWEATSTACK_DEFAULT_URL = 'https://app.sweatstack.no'
 export const DEFAULT_SCOPES = 'data:read profile'
@@ -108,7 +110,13 @@ export function loadConfig (env: Env = process.env): Config {
     problems.push('SWEATSTACK_CLIENT_ID and SWEATSTACK_CLIENT_SECRET are not set while NODE_ENV=production: set them, or set SWEATSTACK_ALLOW_SANDBOX=true to run against a sandbox on purpose.')
   }
 
-  const sweatstackUrl = parseHttpUrl(read('SWEATSTACK_URL') ?? (sandbox ? SANDBOX_DEFAULT_URL : SWEATSTACK_DEFAULT_URL), 'SWEATSTACK_URL', problems)
+  // The ports come first: the URLs' defaults follow them, so changing a port (in the environment or
+  // .env) never leaves a URL pointing at the old one.
+  const port = parseInteger(read('PORT') ?? '8000', 'PORT', 0, 65535, problems)
+  const sandboxPort = parseInteger(read('SANDBOX_PORT') ?? '8001', 'SANDBOX_PORT', 0, 65535, problems)
+  const frontendPort = parseInteger(read('FRONTEND_PORT') ?? '5173', 'FRONTEND_PORT', 1, 65535, problems)
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`
+  const sweatstackUrl = parseHttpUrl(read('SWEATSTACK_URL') ?? (sandbox ? sandboxUrl : SWEATSTACK_DEFAULT_URL), 'SWEATSTACK_URL', problems)
 
   let sessionKeys: Buffer[] = []
   let sessionKeyIsEphemeral = false
@@ -138,12 +146,11 @@ export function loadConfig (env: Env = process.env): Config {
   else if ((LOGIN_PROMPTS as readonly string[]).includes(prompt)) loginPrompt = prompt as LoginPrompt
   else problems.push(`SWEATSTACK_LOGIN_PROMPT: "${prompt}" is not one of ${LOGIN_PROMPTS.join(', ')}, default.`)
 
-  const appUrl = parseHttpUrl(read('APP_URL') ?? 'http://localhost:8000', 'APP_URL', problems)
-  const frontendOrigins = (read('FRONTEND_ORIGINS') ?? 'http://localhost:5173').split(',').map(s => s.trim()).filter(Boolean)
+  const appUrl = parseHttpUrl(read('APP_URL') ?? `http://localhost:${port || 8000}`, 'APP_URL', problems)
+  const frontendOrigins = (read('FRONTEND_ORIGINS') ?? `http://localhost:${frontendPort}`).split(',').map(s => s.trim()).filter(Boolean)
     .map(origin => parseOrigin(origin, problems))
   if (frontendOrigins.length === 0) problems.push('FRONTEND_ORIGINS is empty: give the origin of your frontend, e.g. http://localhost:5173.')
 
-  const port = parseInteger(read('PORT') ?? '8000', 'PORT', 0, 65535, problems)
   const host = read('HOST') ?? '127.0.0.1'
   const logLevel = read('LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}.`)
@@ -187,6 +194,8 @@ export function loadConfig (env: Env = process.env): Config {
     frontendOrigins,
     port,
     host,
+    sandboxPort,
+    frontendPort,
     logLevel,
     trustProxy,
     sessionMaxAgeSeconds,

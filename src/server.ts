@@ -37,6 +37,18 @@ function prettyWhenInteractive (config: Config) {
   }
 }
 
+/**
+ * For a listen that failed: when the port is taken, one line naming the variable that moves it, and
+ * exit 1 (a stack trace says nothing a newcomer can act on); any other error goes on.
+ */
+export function exitIfPortTaken (port: number, variable: string): (error: unknown) => never {
+  return (error: unknown) => {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error
+    console.error(`Port ${port} is already in use: stop what is listening there, or set ${variable} to a free port (in the environment or .env).`)
+    process.exit(1)
+  }
+}
+
 /** Starts the BFF; `alsoClose` runs after it has closed (the sandbox and frontend in `npm start`). */
 export async function startServer (config: Config, alsoClose?: () => Promise<void>): Promise<FastifyInstance> {
   const app = await buildApp(config, { logger: prettyWhenInteractive(config) })
@@ -46,7 +58,7 @@ export async function startServer (config: Config, alsoClose?: () => Promise<voi
     await app.close()
     await alsoClose?.()
   })
-  await app.listen({ port: config.port, host: config.host })
+  await app.listen({ port: config.port, host: config.host }).catch(exitIfPortTaken(config.port, 'PORT'))
   for (const warning of configWarnings(config)) app.log.warn(warning)
   return app
 }

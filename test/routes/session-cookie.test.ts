@@ -28,6 +28,19 @@ t.test('a session past its maximum age is session_expired', async t => {
   t.equal(response.cookies.find(c => c.name === 'sweatstack_session')?.maxAge, 0, 'and the cookie is cleared')
 })
 
+t.test('a session made before sessions had ids cannot be signed out, so it ends at once', async t => {
+  const stack = await startStack(t)
+  const withoutId = stack.app.createSecureSession({
+    principal: { userId: athlete.id, name: null, accessToken: 'x', refreshToken: 'y', expiresAt: 0, scopes: [] },
+    createdAt: stack.clock.now() - 60_000,
+  })
+  const cookie = encodeURIComponent(stack.app.encodeSecureSession(withoutId))
+  const response = await stack.app.inject({ url: '/api/v1/activities/', headers: { cookie: `sweatstack_session=${cookie}`, 'x-csrf': '1' } })
+  t.equal(response.statusCode, 401)
+  t.equal(response.json().code, 'session_expired')
+  t.equal(response.cookies.find(c => c.name === 'sweatstack_session')?.maxAge, 0, 'and the cookie is cleared')
+})
+
 t.test('after a key rotation, sessions of the old key still work and get the new key', async t => {
   const stack = await startStack(t)
   const browser = new Browser(stack.app)

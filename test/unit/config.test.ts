@@ -93,3 +93,20 @@ t.test('a valid configuration still warns at start about what it risks', async t
   const sandbox = configWarnings(loadConfig({}))
   t.match(sandbox, [/SANDBOX MODE/, /SWEATSTACK_SESSION_SECRET is not set/])
 })
+
+t.test('the URLs follow the ports, unless they are set', async t => {
+  const moved = loadConfig({ PORT: '38020', SANDBOX_PORT: '38021', FRONTEND_PORT: '38193' })
+  t.equal(moved.appUrl, 'http://localhost:38020', 'APP_URL follows PORT')
+  t.equal(moved.sweatstackUrl, 'http://127.0.0.1:38021', 'the sandbox URL follows SANDBOX_PORT')
+  t.same(moved.frontendOrigins, ['http://localhost:38193'], 'FRONTEND_ORIGINS follows FRONTEND_PORT')
+  t.same([moved.port, moved.sandboxPort, moved.frontendPort], [38020, 38021, 38193])
+
+  const set = loadConfig({ PORT: '38020', FRONTEND_PORT: '38193', APP_URL: 'https://bff.example.com', FRONTEND_ORIGINS: 'https://app.example.com' })
+  t.equal(set.appUrl, 'https://bff.example.com', 'a set APP_URL wins')
+  t.same(set.frontendOrigins, ['https://app.example.com'], 'a set FRONTEND_ORIGINS wins')
+  t.equal(loadConfig({ ...real, SANDBOX_PORT: '38021' }).sweatstackUrl, 'https://app.sweatstack.no', 'with credentials, SweatStack itself')
+
+  for (const [name, value] of [['SANDBOX_PORT', 'x'], ['FRONTEND_PORT', '0'], ['FRONTEND_PORT', '70000']]) {
+    t.match(problemsOf({ [name!]: value! }).join('\n'), name!, `${name}=${value} is refused, naming it`)
+  }
+})

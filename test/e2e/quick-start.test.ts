@@ -1,0 +1,109 @@
+// `npm start` (scripts/dev.ts) as a newcomer runs it, with the ports moved: from .env, the banner, the
+// frontend's /config.js, the OAuth redirect URI and CORS all follow them; a port in use is one line; and
+// SIGTERM with an idle keep-alive connection open exits within a second.
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { Agent, request } from 'undici'
+import t from 'tap'
+
+const dev = path.join(import.meta.dirname, '..', '..', 'scripts', 'dev.ts')
+
+function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+interface Started { child: ChildProcess, output: () => string, exited: Promise<number | null> }
+
+/** `node scripts/dev.ts` in `cwd` (where its .env is), without SweatStack credentials or ports from outside. */
+function startDev (cwd: string, env: Record<string, string> = {}): Started {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(SWEATSTACK_|PORT$|SANDBOX_PORT$|FRONTEND_PORT$|APP_URL$|FRONTEND_ORIGINS$|HOST$)/.test(name)))
+  const child = spawn(process.execPath, [dev], { cwd, env: { ...clean, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let text = ''
+  child.stdout!.on('data', (chunk: Buffer) => { text += chunk })
+  child.stderr!.on('data', (chunk: Buffer) => { text += chunk })
+  const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)))
+  return { child, output: () => text, exited }
+}
+
+async function until (what: string, started: Started, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (started.child.exitCode !== null) throw new Error(`npm start exited (${started.child.exitCode}) before ${what}:\n${started.output()}`)
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms:\n${started.output()}`)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+}
+
+t.test('ports from .env: every URL follows them, and SIGTERM does not wait for idle keep-alive connections', async t => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'quick-start-'))
+  t.teardown(() => rmSync(folder, { recursive: true, force: true }))
+  const [port, sandboxPort, frontendPort] = [await freePort(), await freePort(), await freePort()]
+  writeFileSync(path.join(folder, '.env'), `PORT=${port}\nSANDBOX_PORT=${sandboxPort}\nFRONTEND_PORT=${frontendPort}\n`)
+  const started = startDev(folder)
+  t.teardown(() => { started.child.kill('SIGKILL') })
+  await until('the banner', started, () => started.output().includes('SANDBOX MODE') && started.output().includes('====\n'), 120_000)
+
+  const bff = `http://localhost:${port}`
+  const frontend = `http://localhost:${frontendPort}`
+  const banner = started.output()
+  t.match(banner, `Frontend (example):  ${frontend}`, 'the banner names the frontend where it listens')
+  t.match(banner, `BFF:                 ${bff}`, 'and the BFF')
+  t.match(banner, `Sandbox SweatStack:  http://localhost:${sandboxPort}`, 'and the sandbox')
+
+  const agent = new Agent({ keepAliveTimeout: 60_000 })
+  t.teardown(() => agent.close())
+  const config = await request(`${frontend}/config.js`, { dispatcher: agent })
+  t.match(await config.body.text(), bff, 'the frontend calls the BFF on its port')
+
+  const preflight = await request(`${bff}/api/v1/activities/`, {
+    method: 'OPTIONS',
+    dispatcher: agent,
+    headers: { origin: frontend, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-csrf' },
+  })
+  await preflight.body.dump()
+  t.equal(preflight.headers['access-control-allow-origin'], frontend, 'CORS lets the frontend on its port in')
+
+  const login = await request(`${bff}/auth/sweatstack/login`, { dispatcher: agent })
+  await login.body.dump()
+  const authorize = new URL(String(login.headers.location))
+  t.equal(authorize.origin, `http://localhost:${sandboxPort}`, 'sign-in goes to the sandbox on its port')
+  t.equal(authorize.searchParams.get('redirect_uri'), `${bff}/auth/sweatstack/callback`, 'and comes back to the BFF on its port')
+
+  // The agent now holds idle keep-alive connections to the BFF (72 s keep-alive) and the frontend.
+  const stopping = performance.now()
+  started.child.kill('SIGTERM')
+  const code = await started.exited
+  const tookMs = performance.now() - stopping
+  t.equal(code, 0, 'exits cleanly')
+  t.ok(tookMs < 1000, `within a second of SIGTERM (${tookMs.toFixed(0)} ms), idle keep-alive connections open`)
+})
+
+t.test('a port in use: one line naming the variable to change', async t => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'quick-start-'))
+  t.teardown(() => rmSync(folder, { recursive: true, force: true }))
+  const taken = await freePort()
+  const holder: Server = createServer()
+  // Every address, IPv4 and IPv6: the BFF listens on localhost, whichever of them it resolves to.
+  await new Promise<void>(resolve => holder.listen({ port: taken, host: '::', ipv6Only: false }, resolve))
+  t.teardown(() => { holder.close() })
+  const [sandboxPort, frontendPort] = [await freePort(), await freePort()]
+  const started = startDev(folder, { PORT: String(taken), SANDBOX_PORT: String(sandboxPort), FRONTEND_PORT: String(frontendPort) })
+  t.teardown(() => { started.child.kill('SIGKILL') })
+  let timer: NodeJS.Timeout | undefined
+  const code = await Promise.race([started.exited, new Promise(resolve => { timer = setTimeout(() => resolve('timeout'), 120_000) })])
+  clearTimeout(timer)
+  t.equal(code, 1, 'exits with 1')
+  const lines = started.output().trim().split('\n').filter(line => line.includes('in use'))
+  t.same(lines, [`Port ${taken} is already in use: stop what is listening there, or set PORT to a free port (in the environment or .env).`], 'one line, naming PORT')
+  t.notMatch(started.output(), /\n\s+at /, 'no stack trace')
+})
