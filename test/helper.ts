@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pino from 'pino'
@@ -212,14 +211,7 @@ export interface TestRedis {
 
 /** A real redis-server on a free loopback port, stopped when the test ends. */
 export async function startRedis (t: Teardown): Promise<TestRedis> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
+  const port = await freePort()
   // Under faketime (the faked-date run of .ci/run) Redis keeps the real clock: libfaketime and Redis's
   // jemalloc do not load together, and Redis only counts durations.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')))
@@ -248,4 +240,17 @@ export async function startRedis (t: Teardown): Promise<TestRedis> {
   t.teardown(stop)
   await start()
   return { url: `redis://127.0.0.1:${port}`, stop, start }
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort (): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address !== null ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
 }

@@ -10,17 +10,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Agent, request } from 'undici'
 import t from 'tap'
+import { freePort } from '../helper.ts'
 
 const dev = path.join(import.meta.dirname, '..', '..', 'scripts', 'dev.ts')
-
-function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 interface Started { child: ChildProcess, output: () => string, exited: Promise<number | null> }
 

@@ -3,7 +3,6 @@
 // sandbox SweatStack (http://127.0.0.1:C). Nothing may reach anything but loopback.
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import tap from 'tap'
@@ -20,7 +19,7 @@ import { buildFrontend, startFrontend } from '../../../examples/frontend/server.
 import { sandboxUsers, startSandbox } from '@sweatstack-bff/sandbox'
 import type { SandboxOptions, SandboxUser, StartedSandbox } from '@sweatstack-bff/sandbox'
 import { TestClock, onTestCalendar } from '../../calendar.ts'
-import { checkLogsAtEnd, makeSessionKey } from '../../helper.ts'
+import { checkLogsAtEnd, freePort, makeSessionKey } from '../../helper.ts'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots')
@@ -52,18 +51,6 @@ export function browserTest (name: string, fn: (t: Test) => Promise<void>): void
     console.error(`\n${bar}\n!! BROWSER TESTS SKIPPED: ${why}.\n!! They run in CI (CI=true fails without Chromium).\n${bar}\n`)
   }
   tap.test(name, { skip: `BROWSER TEST SKIPPED: ${why}` }, async () => {})
-}
-
-async function freePort (): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 export interface BrowserStack {
