@@ -931,7 +931,7 @@ export interface paths {
         };
         /**
          * Who is signed in
-         * @description Answers 401 problem+json (`not_authenticated` or `session_expired`) when nobody is; never a redirect.
+         * @description Answers 401 problem+json (`not_authenticated` or `session_expired`) when nobody is; never a redirect. With `optional=true`, 204 instead: a page that only shows who is signed in (as /docs does) then logs no failed request in the browser's console.
          */
         get: operations["getSessionUser"];
         put?: never;
@@ -8370,10 +8370,7 @@ export interface operations {
     login: {
         parameters: {
             query?: {
-                /**
-                 * @description Where to return after signing in: an absolute URL on an allowed origin, or a path on the first frontend origin.
-                 * @example http://localhost:5173/activities
-                 */
+                /** @description Where to return after signing in: an absolute URL on an allowed origin (e.g. `http://localhost:5173/activities`), or a path on the first frontend origin. From Swagger UI's "Try it out", left empty: back to /docs. */
                 next?: string;
             };
             header?: never;
@@ -8711,7 +8708,10 @@ export interface operations {
     };
     getSessionUser: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: answer 204 rather than 401 when nobody is signed in. */
+                optional?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8752,6 +8752,13 @@ export interface operations {
                         expiresAt: string;
                     };
                 };
+            };
+            /** @description Nobody is signed in (only with `optional=true`). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in (`not_authenticated`) or the session ended (`session_expired`): send the browser to `/auth/sweatstack/login`. */
             401: {

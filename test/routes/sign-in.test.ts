@@ -107,3 +107,17 @@ t.test('signing in again starts a fresh session', async t => {
   t.not(browser.cookies.get('sweatstack_session')?.value, first)
   t.equal((await browser.request({ method: 'GET', url: '/auth/sweatstack/user' })).statusCode, 200)
 })
+
+t.test('/auth/sweatstack/user?optional=true answers 204 for nobody, so a status bar logs no failed request', async t => {
+  const stack = await startStack(t)
+  const browser = new Browser(stack.app)
+  const nobody = await browser.request({ method: 'GET', url: '/auth/sweatstack/user?optional=true' })
+  t.equal(nobody.statusCode, 204)
+  t.equal(nobody.body, '')
+  t.equal((await browser.request({ method: 'GET', url: '/auth/sweatstack/user' })).statusCode, 401, 'without it: 401 as before')
+  t.equal((await browser.request({ method: 'GET', url: '/auth/sweatstack/user?optional=yes' })).statusCode, 400, 'optional is a boolean')
+  await signIn(browser)
+  const someone = await browser.request({ method: 'GET', url: '/auth/sweatstack/user?optional=true' })
+  t.equal(someone.statusCode, 200)
+  t.equal(someone.json().userId, athlete.id)
+})

@@ -20,7 +20,7 @@ const login: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Navigate the browser here (not fetch). Redirects to SweatStack\'s sign-in; afterwards the browser comes back to `next`. ' +
         '`next` must be on APP_URL or a FRONTEND_ORIGINS origin, otherwise the first frontend origin is used. Several tabs may sign in at once.',
       querystring: Type.Object({
-        next: Type.Optional(Type.String({ description: 'Where to return after signing in: an absolute URL on an allowed origin, or a path on the first frontend origin.', examples: ['http://localhost:5173/activities'] })),
+        next: Type.Optional(Type.String({ description: 'Where to return after signing in: an absolute URL on an allowed origin (e.g. `http://localhost:5173/activities`), or a path on the first frontend origin. From Swagger UI\'s "Try it out", left empty: back to /docs.' })),
       }),
       security: [],
       response: { 302: redirect('To SweatStack\'s authorize page.'), ...problemResponses(429) },

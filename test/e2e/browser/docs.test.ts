@@ -1,0 +1,60 @@
+// Swagger UI at /docs as a way to use the API: it loads without a console error, offers no field for
+// the HttpOnly cookie, signs in and comes back to /docs, says who is signed in, and "Try it out" works.
+import type { Page } from 'playwright-core'
+import { alice, browserTest, checkClean, startBrowserStack } from './helper.ts'
+import type { BrowserStack } from './helper.ts'
+
+/** Runs "Try it out" → "Execute" on an operation and answers the status Swagger UI shows. */
+async function tryItOut (page: Page, operation: string): Promise<string> {
+  const block = page.locator(`#operations-${operation}`)
+  if (!await block.locator('.opblock-body').isVisible()) await block.locator('.opblock-summary-control').click()
+  const tryButton = block.getByRole('button', { name: 'Try it out' })
+  if (await tryButton.isVisible()) await tryButton.click()
+  await block.getByRole('button', { name: 'Execute' }).click()
+  const status = block.locator('.live-responses-table .response .response-col_status')
+  await status.waitFor()
+  return (await status.textContent())!.trim()
+}
+
+async function signInOnSandbox (stack: BrowserStack): Promise<void> {
+  await stack.page.waitForURL(url => url.origin === stack.sandbox.url)
+  await stack.page.getByRole('button', { name: `Sign in as ${alice.givenName}` }).click()
+  await stack.page.waitForURL(url => url.href.startsWith(`${stack.bffUrl}/docs`))
+  await stack.page.getByTestId('session-user').filter({ hasText: alice.name }).waitFor()
+}
+
+browserTest('/docs signs in, says who is signed in, and "Try it out" on the API works', async t => {
+  const stack = await startBrowserStack(t)
+  const { page } = stack
+  const consoleErrors: string[] = []
+  page.on('console', message => { if (message.type() === 'error') consoleErrors.push(message.text()) })
+
+  await page.goto(`${stack.bffUrl}/docs`)
+  await page.locator('#operations-activities-listActivities').waitFor()
+  const signIn = page.getByTestId('session-bar').getByRole('link', { name: 'Sign in with SweatStack' })
+  await signIn.waitFor()
+  t.same(consoleErrors, [], '/docs loads with no console error (no CSP violation)')
+  t.equal(await page.locator('.auth-wrapper .authorize').count(), 0, 'no Authorize dialog: nobody can type an HttpOnly cookie')
+  t.equal(await tryItOut(page, 'activities-listActivities'), '401', 'not signed in yet')
+  await stack.screenshot('docs-signed-out')
+
+  await signIn.click()
+  await signInOnSandbox(stack)
+  t.equal(new URL(page.url()).pathname, '/docs', 'back on /docs after signing in')
+  t.equal(await tryItOut(page, 'activities-listActivities'), '200', '"Try it out" on GET /api/v1/activities/ answers 200')
+  t.match(await page.locator('#operations-activities-listActivities .live-responses-table .response .response-col_description').textContent(), /"id"/, 'with the activities')
+  await stack.screenshot('docs-signed-in')
+
+  await page.getByTestId('session-bar').getByRole('button', { name: 'Sign out' }).click()
+  await signIn.waitFor()
+  t.equal(await tryItOut(page, 'activities-listActivities'), '401', 'signed out: the same call is refused')
+
+  // "Try it out" on the sign-in operation itself navigates (a fetch cannot show SweatStack's page) and comes back here.
+  await page.locator('#operations-auth-login .opblock-summary-control').click()
+  await page.locator('#operations-auth-login').getByRole('button', { name: 'Try it out' }).click()
+  consoleErrors.length = 0
+  await page.locator('#operations-auth-login').getByRole('button', { name: 'Execute' }).click()
+  await signInOnSandbox(stack)
+  t.same(consoleErrors, [], 'signed in through "Try it out" with no console error (no failed fetch of a redirect)')
+  checkClean(t, stack)
+})
