@@ -209,6 +209,9 @@ export interface TestRedis {
   start: () => Promise<void>
 }
 
+/** The redis-server the replica tests start (Debian's, unless REDIS_SERVER_PATH says otherwise). */
+export const REDIS_SERVER = process.env.REDIS_SERVER_PATH ?? '/usr/bin/redis-server'
+
 /** A real redis-server on a free loopback port, stopped when the test ends. */
 export async function startRedis (t: Teardown): Promise<TestRedis> {
   const port = await freePort()
@@ -224,7 +227,7 @@ export async function startRedis (t: Teardown): Promise<TestRedis> {
     await new Promise(resolve => running.once('exit', resolve))
   }
   const start = async () => {
-    child = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env })
+    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore', env })
     const until = performance.now() + 10_000
     for (;;) {
       const ready = await new Promise<boolean>(resolve => {
@@ -240,6 +243,15 @@ export async function startRedis (t: Teardown): Promise<TestRedis> {
   t.teardown(stop)
   await start()
   return { url: `redis://127.0.0.1:${port}`, stop, start }
+}
+
+/** Waits until `check` holds, looking every 10 ms: a condition instead of a fixed sleep; fails after `timeoutMs`. */
+export async function eventually (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const until = performance.now() + timeoutMs
+  while (!await check()) {
+    if (performance.now() > until) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    await new Promise(resolve => setTimeout(resolve, 10))
+  }
 }
 
 /** A TCP port free on 127.0.0.1 right now. */

@@ -80,8 +80,14 @@ t.test('uploads are streamed, counted and processed after a delay', async (t) =>
   t.equal(after.files - before.files, 3)
   t.equal(after.bytes - before.bytes, big.length + csvFile.size, 'every byte counted')
 
-  await new Promise((resolve) => setTimeout(resolve, 150))
-  const sources = (await ss.control('GET', `/sources?userId=${alice}`)).body as Array<{ id: string, status: string, activity_ids: string[], error: unknown }>
+  type Source = { id: string, status: string, activity_ids: string[], error: unknown }
+  const uploaded = new Set(answer.body.sources.map((source: { id: string }) => source.id))
+  let sources: Source[] = []
+  // Processing takes the sandbox's 50 ms upload delay: wait until every uploaded source is done with.
+  for (const until = performance.now() + 5000; performance.now() < until; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    sources = (await ss.control('GET', `/sources?userId=${alice}`)).body as Source[]
+    if (sources.filter((source) => uploaded.has(source.id)).every((source) => source.status !== 'processing')) break
+  }
   const byId = new Map(sources.map((source) => [source.id, source]))
   const [fit, csv, empty] = answer.body.sources.map((source: { id: string }) => byId.get(source.id))
   t.equal(fit?.status, 'processed')

@@ -1,11 +1,11 @@
 // `npm start` (scripts/dev.ts) as a newcomer runs it, with the ports moved: from .env, the banner, the
 // frontend's /config.js, the OAuth redirect URI and CORS all follow them; a port in use is one line; and
-// SIGTERM with an idle keep-alive connection open exits within a second.
+// SIGTERM with idle keep-alive and unused connections open exits within a second.
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { Server } from 'node:net'
+import { connect, createServer } from 'node:net'
+import type { Server, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Agent, request } from 'undici'
@@ -36,7 +36,7 @@ async function until (what: string, started: Started, check: () => boolean, time
   }
 }
 
-t.test('ports from .env: every URL follows them, and SIGTERM does not wait for idle keep-alive connections', async t => {
+t.test('ports from .env: every URL follows them, and SIGTERM does not wait for idle or unused connections', async t => {
   const folder = mkdtempSync(path.join(tmpdir(), 'quick-start-'))
   t.teardown(() => rmSync(folder, { recursive: true, force: true }))
   const [port, sandboxPort, frontendPort] = [await freePort(), await freePort(), await freePort()]
@@ -71,13 +71,18 @@ t.test('ports from .env: every URL follows them, and SIGTERM does not wait for i
   t.equal(authorize.origin, `http://localhost:${sandboxPort}`, 'sign-in goes to the sandbox on its port')
   t.equal(authorize.searchParams.get('redirect_uri'), `${bff}/auth/sweatstack/callback`, 'and comes back to the BFF on its port')
 
-  // The agent now holds idle keep-alive connections to the BFF (72 s keep-alive) and the frontend.
+  // The agent now holds idle keep-alive connections to the BFF (72 s keep-alive) and the frontend; and
+  // each server has a connection opened ahead of time that never sent a byte, as browsers open them.
+  const preconnected = await Promise.all([port, frontendPort, sandboxPort].map(to => new Promise<Socket>((resolve, reject) => {
+    const socket = connect(to, 'localhost', () => resolve(socket)).once('error', reject)
+  })))
+  t.teardown(() => { for (const socket of preconnected) socket.destroy() })
   const stopping = performance.now()
   started.child.kill('SIGTERM')
   const code = await started.exited
   const tookMs = performance.now() - stopping
   t.equal(code, 0, 'exits cleanly')
-  t.ok(tookMs < 1000, `within a second of SIGTERM (${tookMs.toFixed(0)} ms), idle keep-alive connections open`)
+  t.ok(tookMs < 1000, `within a second of SIGTERM (${tookMs.toFixed(0)} ms), idle keep-alive and unused connections open`)
 })
 
 t.test('a port in use: one line naming the variable to change', async t => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { signWebhook } from '../../src/webhook-signature.ts'
 import { sandboxUsers } from '@sweatstack-bff/sandbox'
 import { CLOCK_START } from '../calendar.ts'
-import { Browser, FRONTEND, athlete, coach, signIn, startStack } from '../helper.ts'
+import { Browser, FRONTEND, athlete, coach, eventually, signIn, startStack } from '../helper.ts'
 import type { Stack } from '../helper.ts'
 import { openEventStream } from '../sse-client.ts'
 
@@ -57,9 +57,11 @@ t.test('webhooks: signed by any current secret, fresh, once', async t => {
   const replay = await webhook(stack, once)
   t.equal(first.statusCode, 204)
   t.equal(replay.statusCode, 204, 'a replay is acknowledged...')
-  await stream.waitFor(1)
-  await new Promise(resolve => setTimeout(resolve, 300))
-  t.equal(stream.events.length, 1, '...and ignored')
+  // Events arrive in order: when the next delivery has arrived, a replay would have arrived before it.
+  const next = event(athlete.id, 'activity_updated')
+  t.equal((await webhook(stack, next)).statusCode, 204)
+  const received = await stream.waitFor(2)
+  t.same(received.map(e => JSON.parse(e.data).event_type), ['activity_created', 'activity_updated'], '...and ignored')
   await stream.close()
 })
 
@@ -100,9 +102,11 @@ t.test('live events reach the user\'s browsers, and only theirs', async t => {
   t.match(created, { user_id: athlete.id, event_type: 'activity_created', resource_id: /^[0-9A-Z]{26}$/, timestamp: String, id: String })
   t.equal((await alice.api(`/api/v1/activities/${created.resource_id}`)).statusCode, 200, 'the new activity can be read')
   t.equal((await coachStream.waitFor(2)).length, 2, 'the coach with Alice selected sees them too')
-  await new Promise(resolve => setTimeout(resolve, 1200))
-  t.equal(bobStream.events.length, 0, 'Bob sees nothing of Alice\'s')
-  t.ok(aliceStream.comments.includes('ping'), 'heartbeats keep the stream alive')
+  // Alice's events were sent first: had any reached Bob, it would come before his own.
+  t.equal((await webhook(stack, event(other.id))).statusCode, 204)
+  t.same((await bobStream.waitFor(1)).map(e => JSON.parse(e.data).user_id), [other.id], 'Bob sees his own event and nothing of Alice\'s')
+  await eventually('a heartbeat', () => aliceStream.comments.includes('ping'), 3000)
+  t.pass('heartbeats keep the stream alive')
 
   // A browser that reconnects with Last-Event-ID gets what it missed.
   const lastSeen = received[0]!.id!
@@ -111,8 +115,8 @@ t.test('live events reach the user\'s browsers, and only theirs', async t => {
   t.equal(replayed[0]!.id, received[1]!.id, 'the missed event is replayed')
 
   for (const stream of [aliceStream, bobStream, coachStream, resumed]) await stream.close()
-  await new Promise(resolve => setTimeout(resolve, 100))
-  t.equal(stack.app.events.listenerCount, 0, 'closed streams leave no listener behind')
+  await eventually('no listener left', () => stack.app.events.listenerCount === 0)
+  t.pass('closed streams leave no listener behind')
 })
 
 t.test('the event stream needs a session and an allowed origin', async t => {
