@@ -11,11 +11,16 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       tags: ['health'],
       operationId: 'health',
       summary: 'Liveness',
-      description: 'The process is up and answering; for a load balancer\'s or orchestrator\'s liveness probe. Calls nothing.',
+      description: 'The process is up and answering; for a load balancer\'s or orchestrator\'s liveness probe. Calls nothing. ' +
+        'Any origin may probe it (`Cross-Origin-Resource-Policy: cross-origin`): a frontend whose calls fail can then tell a BFF that is down ' +
+        'from one that refuses its origin (`fetch(bff + \'/health\', { mode: \'no-cors\' })` succeeds only in the second case).',
       security: [],
       response: { 200: Type.Object({ status: Type.Literal('ok') }) },
     },
-  }, async () => ({ status: 'ok' as const }))
+  }, async (_request, reply) => {
+    reply.header('cross-origin-resource-policy', 'cross-origin')
+    return { status: 'ok' as const }
+  })
 
   fastify.get('/ready', {
     logLevel: 'warn',

@@ -18,7 +18,7 @@ if (!config.sandbox) {
   const host = process.env.HOST ?? 'localhost'
   // The sandbox sends its signed webhooks to the BFF, which passes them to browsers as live events.
   sandbox.sandbox.setWebhooks({ url: `${config.appUrl}/webhooks/sweatstack`, secret: SANDBOX_WEBHOOK_SECRET })
-  const frontend = await startFrontend({ port: config.frontendPort, host: 'localhost', bffUrl: config.appUrl })
+  const frontend = await startFrontend({ port: config.frontendPort, host: 'localhost', bffUrl: config.appUrl, frontendOrigins: config.frontendOrigins })
     .catch(exitIfPortTaken(config.frontendPort, 'FRONTEND_PORT'))
   const app = await startServer({ ...config, sweatstackUrl, host }, async () => {
     frontend.server.close()

@@ -15,7 +15,7 @@ export interface paths {
         };
         /**
          * Liveness
-         * @description The process is up and answering; for a load balancer's or orchestrator's liveness probe. Calls nothing.
+         * @description The process is up and answering; for a load balancer's or orchestrator's liveness probe. Calls nothing. Any origin may probe it (`Cross-Origin-Resource-Policy: cross-origin`): a frontend whose calls fail can then tell a BFF that is down from one that refuses its origin (`fetch(bff + '/health', { mode: 'no-cors' })` succeeds only in the second case).
          */
         get: operations["health"];
         put?: never;

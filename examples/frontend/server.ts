@@ -32,6 +32,11 @@ export interface FrontendOptions {
   host: string
   /** The BFF's URL as the browser reaches it, written into /config.js. */
   bffUrl: string
+  /**
+   * The BFF's FRONTEND_ORIGINS, when known, written into /config.js: opened at another origin, the page
+   * can then say where to open it instead.
+   */
+  frontendOrigins?: readonly string[]
   /** Where to build to and serve from; default examples/frontend/dist. */
   outDir?: string
   /** Serve what is in `outDir` without building first. */
@@ -47,7 +52,8 @@ export async function startFrontend (options: FrontendOptions): Promise<{ server
     const pathname = new URL(request.url ?? '/', 'http://frontend').pathname
     if (pathname === '/config.js') {
       response.writeHead(200, { 'content-type': types['.js']!, 'cache-control': 'no-store' })
-      response.end(`window.BFF_URL = ${JSON.stringify(options.bffUrl)}\n`)
+      const origins = options.frontendOrigins === undefined ? '' : `window.FRONTEND_ORIGINS = ${JSON.stringify(options.frontendOrigins)}\n`
+      response.end(`window.BFF_URL = ${JSON.stringify(options.bffUrl)}\n${origins}`)
       return
     }
     const file = path.join(outDir, path.normalize(decodeURIComponent(pathname)))

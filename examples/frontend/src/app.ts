@@ -2,11 +2,15 @@
 import { BffError, createBffClient, signInUrl as bffSignInUrl } from '../../../clients/bff-client/index.ts'
 import type { AuthErrorCode, SessionUser, UserSummary } from '../../../clients/bff-client/index.ts'
 import { byId, h } from './dom.ts'
+import { namedParams } from './filters.ts'
+import type { DroppedParam } from './filters.ts'
 
 declare global {
   interface Window {
     /** Set by /config.js, which the frontend's server writes. */
     BFF_URL?: string
+    /** The origins the BFF accepts (its FRONTEND_ORIGINS), when the frontend's server knows them. */
+    FRONTEND_ORIGINS?: string[]
   }
 }
 
@@ -56,7 +60,7 @@ export function beginView (...content: Node[]): () => boolean {
 
 export type MessageKind = 'error' | 'warning' | 'info' | 'success'
 
-export function showMessage (kind: MessageKind, title: string, text = '', action?: { label: string, run: () => void }, testid = `message-${kind}`): void {
+export function showMessage (kind: MessageKind, title: string, text: string | Node = '', action?: { label: string, run: () => void }, testid = `message-${kind}`): void {
   const close = h('button', { class: 'icon-button', 'aria-label': 'Dismiss', onclick: () => message.remove() }, '×')
   const message = h('div', { class: `message ${kind}`, role: kind === 'error' || kind === 'warning' ? 'alert' : 'status', 'data-testid': testid },
     h('div', { class: 'message-body' }, h('strong', {}, title), text === '' ? null : h('span', {}, ' ', text)),
@@ -114,11 +118,71 @@ export function fail (error: unknown, retry?: () => void): void {
   }
   const reference = error.problem.requestId === undefined ? '' : ` (request ${error.problem.requestId})`
   if (error.status === 0) {
-    showMessage('error', 'The app\'s server cannot be reached.', `Check your connection; the BFF is at ${bffUrl}.`, retry && { label: 'Try again', run: retry }, 'message-upstream')
+    showUnreachable(retry)
   } else if (error.status >= 500 || (error.code !== undefined && error.code in upstreamTitles)) {
     const title = upstreamTitles[error.code ?? ''] ?? 'The server ran into a problem'
     showMessage('error', `${title}.`, `Your data is safe; please try again in a moment.${reference}`, retry && { label: 'Try again', run: retry }, 'message-upstream')
   } else {
     showMessage('error', error.problem.title ?? `Request failed (${error.status})`, `${error.problem.detail ?? ''}${reference}`, retry && { label: 'Try again', run: retry })
   }
+}
+
+/* ---- No answer at all: a BFF that is down, or one that refuses this page's origin. ---- */
+
+/**
+ * Whether the BFF answers. A `no-cors` request needs no permission from CORS, so it succeeds whenever
+ * the BFF is up (its /health lets any origin probe it: Cross-Origin-Resource-Policy: cross-origin).
+ */
+function bffAnswers (): Promise<boolean> {
+  return fetch(`${bffUrl}/health`, { mode: 'no-cors', cache: 'no-store' }).then(() => true, () => false)
+}
+
+/** The same screen at an origin the BFF accepts, when the frontend's server told which. */
+function allowedAddress (): string | null {
+  const origin = window.FRONTEND_ORIGINS?.find(allowed => allowed !== location.origin)
+  return origin === undefined ? null : `${origin}${location.pathname}${location.hash}`
+}
+
+/**
+ * After a request that got no answer. The browser reports a CORS refusal exactly like a dead server,
+ * so ask the BFF whether it is up before saying which it is.
+ */
+export async function showUnreachable (retry?: () => void): Promise<void> {
+  const action = retry && { label: 'Try again', run: retry }
+  if (!await bffAnswers()) {
+    showMessage('error', 'The app\'s server cannot be reached.', `Is the BFF running at ${bffUrl}? If it is, check your connection.`, action, 'message-bff-unreachable')
+    return
+  }
+  const origin = location.origin
+  const address = allowedAddress()
+  const fix = h('span', {}, `The BFF at ${bffUrl} is running but does not accept requests from ${origin}. Add ${origin} to FRONTEND_ORIGINS on the BFF and restart it`,
+    address === null ? '.' : h('span', {}, ', or open the app at ', h('a', { href: address, 'data-testid': 'allowed-address' }, address), '.'))
+  showMessage('error', 'The app\'s server refuses this page\'s address.', fix, action, 'message-origin-refused')
+}
+
+/* ---- Filters in the address: what was left out, and what the BFF refused. ---- */
+
+function quote (value: string): string {
+  return `“${value.length > 40 ? `${value.slice(0, 40)}…` : value}”`
+}
+
+/** Puts `hash` in the address without a new history entry or a hashchange, and says what was left out. */
+export function reportDroppedParams (dropped: DroppedParam[], hash: string): void {
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${hash}`)
+  const list = dropped.map(param => `${param.name} ${quote(param.value)}: ${param.reason}`).join('; ')
+  const title = dropped.length === 1 ? 'A filter in the address was not valid, so it is not applied.' : 'Some filters in the address were not valid, so they are not applied.'
+  showMessage('warning', title, `Left out ${list}.`, undefined, 'message-filter-dropped')
+}
+
+/**
+ * A 400/422 that names filter parameters: offers the data without them, since "Try again" would only
+ * fail the same way. `fields` maps the request's fields to the hash parameters; false when none is named.
+ */
+export function failOnFilters<P extends string> (error: unknown, fields: Partial<Record<string, P>>, hashWithout: (params: P[]) => string): boolean {
+  if (!(error instanceof BffError) || (error.status !== 400 && error.status !== 422)) return false
+  const params = namedParams(error.problem.errors, fields)
+  if (params.length === 0) return false
+  const title = `The ${params.join(' and ')} filter was not accepted.`
+  showMessage('error', title, error.problem.detail ?? '', { label: params.length === 1 ? 'Clear the filter' : 'Clear the filters', run: () => { location.hash = hashWithout(params) } }, 'message-bad-filter')
+  return true
 }

@@ -20,8 +20,12 @@ export interface LineChartOptions {
   testid?: string
 }
 
-const WIDTH = 860
+/** The width drawn before the chart is on screen; it is redrawn at its real width as soon as it is. */
+const DEFAULT_WIDTH = 860
+const MIN_WIDTH = 200
 const MARGIN = { top: 22, right: 16, bottom: 26, left: 54 }
+/** About how wide a character of an axis label is, in px (labels are 12 px, style.css). */
+const LABEL_CHAR_PX = 7
 
 /** About `count` round tick values covering [min, max]. */
 export function niceTicks (min: number, max: number, count = 4): number[] {
@@ -56,20 +60,35 @@ export function downsample (x: number[], y: Array<number | null>, max = 700): { 
   return { x: outX, y: outY }
 }
 
+/**
+ * An SVG line chart drawn at its width on screen, one SVG unit to a CSS pixel, so that its labels keep
+ * their size from a phone to a desktop; it is redrawn when its width changes.
+ */
 export function lineChart (options: LineChartOptions): SVGSVGElement {
   const height = options.height ?? 180
-  const { x, y } = downsample(options.x, options.y)
+  const svg = s('svg', { class: 'chart', role: 'img', 'aria-label': options.label, preserveAspectRatio: 'none', 'data-testid': options.testid })
+  const data = downsample(options.x, options.y)
+  let drawnWidth = 0
+  const draw = (width: number) => {
+    const rounded = Math.max(MIN_WIDTH, Math.round(width))
+    if (rounded === drawnWidth) return
+    drawnWidth = rounded
+    svg.setAttribute('viewBox', `0 0 ${rounded} ${height}`)
+    svg.replaceChildren(s('title', {}, options.label), ...plot(options, data, rounded, height))
+  }
+  draw(DEFAULT_WIDTH)
+  new ResizeObserver(entries => {
+    const width = entries[0]?.contentRect.width ?? 0
+    if (width > 0) draw(width)
+  }).observe(svg)
+  return svg
+}
+
+/** The grid, labels, line, area and dots of a chart `width` x `height` units. */
+function plot (options: LineChartOptions, { x, y }: { x: number[], y: Array<number | null> }, width: number, height: number): SVGElement[] {
   const values = y.filter((value): value is number => value != null && Number.isFinite(value))
-  const svg = s('svg', {
-    class: 'chart',
-    viewBox: `0 0 ${WIDTH} ${height}`,
-    role: 'img',
-    'aria-label': options.label,
-    preserveAspectRatio: 'none',
-    'data-testid': options.testid,
-  })
-  svg.append(s('title', {}, options.label))
-  const plotW = WIDTH - MARGIN.left - MARGIN.right
+  const parts: SVGElement[] = []
+  const plotW = width - MARGIN.left - MARGIN.right
   const plotH = height - MARGIN.top - MARGIN.bottom
   const tx = options.xLog === true ? (value: number) => Math.log10(Math.max(value, 1e-9)) : (value: number) => value
   const xs = x.map(tx)
@@ -88,16 +107,21 @@ export function lineChart (options: LineChartOptions): SVGSVGElement {
 
   const grid = s('g', { class: 'grid' })
   for (const tick of yTicks) {
-    grid.append(s('line', { x1: MARGIN.left, x2: WIDTH - MARGIN.right, y1: py(tick), y2: py(tick) }))
+    grid.append(s('line', { x1: MARGIN.left, x2: width - MARGIN.right, y1: py(tick), y2: py(tick) }))
     grid.append(s('text', { x: MARGIN.left - 8, y: py(tick) + 4, 'text-anchor': 'end' }, tick.toFixed(options.yDigits ?? (Math.abs(yMax - yMin) < 5 ? 1 : 0))))
   }
+  // On a narrow chart, a label too close to the previous one is left out (its grid line stays).
+  let lastLabelEnd = -Infinity
   for (const [value, label] of options.xTicks) {
     if (tx(value) < xMin - 1e-9 || tx(value) > xMax + 1e-9) continue
     grid.append(s('line', { class: 'vertical', x1: px(value), x2: px(value), y1: MARGIN.top, y2: MARGIN.top + plotH }))
+    const halfWidth = label.length * LABEL_CHAR_PX / 2
+    if (px(value) - halfWidth < lastLabelEnd + 6 || px(value) + halfWidth > width) continue
+    lastLabelEnd = px(value) + halfWidth
     grid.append(s('text', { x: px(value), y: height - 6, 'text-anchor': 'middle' }, label))
   }
   grid.append(s('text', { class: 'axis-title', x: 4, y: 10, 'text-anchor': 'start' }, options.yTitle))
-  svg.append(grid)
+  parts.push(grid)
 
   let line = ''
   let area = ''
@@ -120,17 +144,17 @@ export function lineChart (options: LineChartOptions): SVGSVGElement {
     }
   })
   if (segmentStart !== null && options.area === true) area += `L${px(x.at(-1) ?? 0).toFixed(1)},${py(yMin).toFixed(1)}Z`
-  if (area !== '') svg.append(s('path', { class: 'area', d: area, fill: options.color }))
-  svg.append(s('path', { class: 'line', d: line, stroke: options.color }))
+  if (area !== '') parts.push(s('path', { class: 'area', d: area, fill: options.color }))
+  parts.push(s('path', { class: 'line', d: line, stroke: options.color }))
   if (options.dots === true) {
     const dots = s('g', { fill: options.color })
     x.forEach((xValue, index) => {
       const value = y[index]
       if (value != null) dots.append(s('circle', { cx: px(xValue), cy: py(value), r: 2.6 }))
     })
-    svg.append(dots)
+    parts.push(dots)
   }
-  return svg
+  return parts
 }
 
 /** Time ticks for `seconds` elapsed: every 5, 10, 15, 30 or 60 minutes, labelled h:mm. */

@@ -1,4 +1,4 @@
-// How activities, durations and numbers are shown.
+// How activities, durations, numbers, dates and times are shown: every date the app shows is formatted here.
 import type { ActivitySummary } from '../../../clients/bff-client/index.ts'
 
 export const SPORTS: Array<[value: string, label: string]> = [
@@ -71,16 +71,45 @@ export function num (value: number | null | undefined, unit: string, digits = 0)
   return value == null || !Number.isFinite(value) ? '–' : `${value.toFixed(digits)} ${unit}`
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
-const timeFormat = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' })
+/* ---- Dates and times: in the browser's own locale (`undefined`), as its date inputs show them. ---- */
 
-/** A naive local date-time (`2026-05-18T17:32:00`) as the athlete saw it. */
-export function localDate (naive: string): string {
-  return dateFormat.format(new Date(`${naive.slice(0, 10)}T12:00:00`))
+export const DATE_OPTIONS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }
+export const TIME_OPTIONS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' }
+export const DAY_MONTH_OPTIONS: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short' }
+export const MONTH_OPTIONS: Intl.DateTimeFormatOptions = { month: 'short' }
+
+const dateFormat = new Intl.DateTimeFormat(undefined, DATE_OPTIONS)
+const timeFormat = new Intl.DateTimeFormat(undefined, TIME_OPTIONS)
+const dayMonthFormat = new Intl.DateTimeFormat(undefined, DAY_MONTH_OPTIONS)
+const monthFormat = new Intl.DateTimeFormat(undefined, MONTH_OPTIONS)
+
+/**
+ * A calendar day (`2026-05-18`, or the day of `2026-05-18T17:32:00`) at local noon: `new Date('2026-05-18')`
+ * is UTC midnight, the day before west of Greenwich.
+ */
+export function calendarDay (iso: string): Date {
+  const [year = 1970, month = 1, day = 1] = iso.slice(0, 10).split('-').map(Number)
+  return new Date(year, month - 1, day, 12)
 }
 
+/** A naive local date-time (`2026-05-18T17:32:00`) as the athlete saw it: `Mon, 18 May 2026` (en-GB). */
+export function localDate (naive: string): string {
+  return dateFormat.format(calendarDay(naive))
+}
+
+/** The time of a naive local date-time: `17:32` (en-GB), `05:32 PM` (en-US). */
 export function localTime (naive: string): string {
   return timeFormat.format(new Date(naive.slice(0, 19)))
+}
+
+/** `2026-05-18` → `18 May` (en-GB), `May 18` (en-US). */
+export function dayMonth (isoDate: string): string {
+  return dayMonthFormat.format(calendarDay(isoDate))
+}
+
+/** `2026-05-18` → `May`. */
+export function monthName (isoDate: string): string {
+  return monthFormat.format(calendarDay(isoDate))
 }
 
 export function isoDay (date: Date): string {

@@ -1,7 +1,7 @@
 // The example frontend: signs in through the BFF and shows SweatStack data from another origin.
 import { AUTH_ERROR_CODES, BffError, subscribeToEvents, toBffError, unwrap } from '../../../clients/bff-client/index.ts'
 import type { AuthErrorCode, LiveEvent, SessionUser } from '../../../clients/bff-client/index.ts'
-import { authErrorMessages, bff, bffUrl, clearMessages, fail, setSessionHandlers, showMessage, state, toast, viewingName } from './app.ts'
+import { authErrorMessages, bff, bffUrl, clearMessages, fail, setSessionHandlers, showMessage, showUnreachable, state, toast, viewingName } from './app.ts'
 import { byId, h } from './dom.ts'
 import { activitiesView } from './views/activities.ts'
 import { activityView } from './views/activity.ts'
@@ -206,7 +206,14 @@ async function start (): Promise<void> {
     const text = (AUTH_ERROR_CODES as readonly string[]).includes(authError) ? authErrorMessages[authError as AuthErrorCode] : `The sign-in failed (${authError}). Please try again.`
     showMessage(authError === 'access_denied' ? 'warning' : 'error', 'Not signed in.', text, undefined, 'message-auth-error')
   }
-  const { data, error, response } = await bff.GET('/auth/sweatstack/user')
+  const answer = await bff.GET('/auth/sweatstack/user').catch(() => null)
+  if (answer === null) {
+    // No answer: the BFF is down, or refuses this page's origin.
+    signInView()
+    await showUnreachable(() => location.reload())
+    return
+  }
+  const { data, error, response } = answer
   if (response.status === 401) {
     signedOut(error?.code === 'session_expired' ? 'Your session has ended. Please sign in again.' : undefined)
     return
@@ -221,5 +228,5 @@ async function start (): Promise<void> {
 
 start().catch(error => {
   signInView()
-  showMessage('error', 'The app\'s server cannot be reached.', `Is the BFF running at ${bffUrl}? (${error instanceof Error ? error.message : String(error)})`, { label: 'Try again', run: () => location.reload() }, 'message-upstream')
+  fail(error, () => location.reload())
 })

@@ -36,14 +36,15 @@ browserTest('/docs signs in, says who is signed in, and "Try it out" on the API 
   t.same(consoleErrors, [], '/docs loads with no console error (no CSP violation)')
   t.equal(await page.locator('.auth-wrapper .authorize').count(), 0, 'no Authorize dialog: nobody can type an HttpOnly cookie')
   t.equal(await tryItOut(page, 'activities-listActivities'), '401', 'not signed in yet')
-  await stack.screenshot('docs-signed-out')
+  await stack.screenshot('docs-signed-out', { fullPage: false })
 
   await signIn.click()
   await signInOnSandbox(stack)
   t.equal(new URL(page.url()).pathname, '/docs', 'back on /docs after signing in')
   t.equal(await tryItOut(page, 'activities-listActivities'), '200', '"Try it out" on GET /api/v1/activities/ answers 200')
   t.match(await page.locator('#operations-activities-listActivities .live-responses-table .response .response-col_description').textContent(), /"id"/, 'with the activities')
-  await stack.screenshot('docs-signed-in')
+  await page.locator('#operations-activities-listActivities').scrollIntoViewIfNeeded()
+  await stack.screenshot('docs-signed-in', { fullPage: false })
 
   await page.getByTestId('session-bar').getByRole('button', { name: 'Sign out' }).click()
   await signIn.waitFor()

@@ -70,22 +70,31 @@ export interface BrowserStack {
   pageErrors: string[]
   /** A POST to the sandbox's control API (`/__sandbox/...`), as a test knob. */
   control: (route: string, body: unknown) => Promise<unknown>
-  /** Saves a full-page screenshot as test-output/screenshots/<name>.png; returns its path. */
-  screenshot: (name: string) => Promise<string>
-  /** A new page in a new browser (own cookies), for a second user. */
-  newBrowser: () => Promise<{ context: BrowserContext, page: Page }>
+  /** Saves a screenshot (of the full page unless `fullPage: false`) as test-output/screenshots/<name>.png; returns its path. */
+  screenshot: (name: string, options?: { fullPage?: boolean }) => Promise<string>
+  /** A new page in a new browser (own cookies), for a second user, or for another viewport or locale. */
+  newBrowser: (options?: LaunchOptions) => Promise<{ context: BrowserContext, page: Page }>
+}
+
+/** How the browser presents itself: its window size (default 1280x860), locale (default en-GB), and whether it is a phone. */
+export interface LaunchOptions {
+  viewport?: { width: number, height: number }
+  locale?: string
+  /** A phone: touch, a meta viewport that counts, pixels at twice the density. */
+  mobile?: boolean
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[]): Promise<{ context: BrowserContext, page: Page }> {
+async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sweatstack-bff-chromium-'))
   dirs.push(userDataDir)
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1280, height: 860 },
-    locale: 'en-GB',
+    viewport: options.viewport ?? { width: 1280, height: 860 },
+    ...(options.mobile === true ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+    locale: options.locale ?? 'en-GB',
     timezoneId: 'Europe/Oslo',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   })
@@ -121,14 +130,13 @@ function frontendBuild (): Promise<string> {
 const WEBHOOK_SECRET = 'whsec_browser_tests_secret'
 
 /** Starts the sandbox, the BFF (listening), the frontend (built fresh) and Chromium; all closed at the end of `t`. */
-export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOptions, env?: Record<string, string> } = {}): Promise<BrowserStack> {
+export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOptions, env?: Record<string, string>, browser?: LaunchOptions } = {}): Promise<BrowserStack> {
   const dirs: string[] = []
   const clock = new TestClock()
   const sandbox = await startSandbox({ ...onTestCalendar(clock), uploadProcessingDelayMs: 300, ...options.sandbox })
   const bffPort = await freePort()
   const bffUrl = `http://localhost:${bffPort}`
-  const frontend = await startFrontend({ port: 0, host: '127.0.0.1', bffUrl, outDir: await frontendBuild(), skipBuild: true })
-  const frontendPort = (frontend.server.address() as { port: number }).port
+  const frontendPort = await freePort()
   const frontendUrl = `http://localhost:${frontendPort}`
   const config = loadConfig({
     SWEATSTACK_CLIENT_ID: 'sandbox-client',
@@ -145,6 +153,8 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
     LOAD_SHEDDING_EVENT_LOOP_DELAY_MS: '0',
     ...options.env,
   })
+  // The frontend server listens on 127.0.0.1, so http://127.0.0.1:PORT reaches it too: an origin the BFF refuses.
+  const frontend = await startFrontend({ port: frontendPort, host: '127.0.0.1', bffUrl, frontendOrigins: config.frontendOrigins, outDir: await frontendBuild(), skipBuild: true })
   const logs: string[] = []
   const app = await buildApp(config, { now: clock.now, loggerInstance: pino(loggerOptions(config.logLevel), new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })) })
   checkLogsAtEnd(t, sandbox, logs, config)
@@ -155,7 +165,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
   const offLoopback: string[] = []
   const pageErrors: string[] = []
   const contexts: BrowserContext[] = []
-  const first = await launch(clock, offLoopback, pageErrors, dirs)
+  const first = await launch(clock, offLoopback, pageErrors, dirs, options.browser)
   contexts.push(first.context)
 
   t.teardown(async () => {
@@ -182,16 +192,16 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
       if (!response.ok) throw new Error(`sandbox ${route}: ${response.status} ${await response.text()}`)
       return response.status === 204 ? null : response.json()
     },
-    async screenshot (name) {
+    async screenshot (name, { fullPage = true } = {}) {
       await mkdir(SCREENSHOTS, { recursive: true })
       const file = path.join(SCREENSHOTS, `${name}.png`)
       // Let transitions and the spinner settle.
       await first.page.waitForTimeout(150)
-      await first.page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
+      await first.page.screenshot({ path: file, fullPage, animations: 'disabled' })
       return path.relative(root, file)
     },
-    async newBrowser () {
-      const other = await launch(clock, offLoopback, pageErrors, dirs)
+    async newBrowser (launchOptions) {
+      const other = await launch(clock, offLoopback, pageErrors, dirs, launchOptions)
       contexts.push(other.context)
       return other
     },

@@ -1,17 +1,23 @@
 // Activities: the list with sport and date filters, ten per page.
 import { unwrap } from '../../../../clients/bff-client/index.ts'
 import type { ActivitySummary } from '../../../../clients/bff-client/index.ts'
-import { beginView, bff, fail, state, viewingName } from '../app.ts'
+import { beginView, bff, fail, failOnFilters, reportDroppedParams, state, viewingName } from '../app.ts'
 import { empty, h, loading } from '../dom.ts'
+import { readActivityFilters } from '../filters.ts'
+import type { ActivityFilters, ActivityParam } from '../filters.ts'
 import { SPORTS, activityName, clock, durationSeconds, km, localDate, localTime, num, sportLabel, sportRoot } from '../format.ts'
 
 export const PAGE_SIZE = 10
 
-export interface ActivityFilters { sport: string, start: string, end: string, page: number }
+/** The query fields of GET /api/v1/activities/ that come from the hash, by the parameter they come from. */
+const FIELDS: Partial<Record<string, ActivityParam>> = { sport: 'sport', start: 'start', end: 'end', offset: 'page' }
 
-export function readFilters (params: URLSearchParams): ActivityFilters {
-  const page = Number(params.get('page') ?? '1')
-  return { sport: params.get('sport') ?? '', start: params.get('start') ?? '', end: params.get('end') ?? '', page: Number.isInteger(page) && page > 0 ? page : 1 }
+function without (filters: ActivityFilters, params: ActivityParam[]): ActivityFilters {
+  const cleared: ActivityFilters = { ...filters, page: 1 }
+  for (const param of params) {
+    if (param !== 'page') cleared[param] = ''
+  }
+  return cleared
 }
 
 function hashFor (filters: ActivityFilters): string {
@@ -26,9 +32,11 @@ function hashFor (filters: ActivityFilters): string {
 
 function filterForm (filters: ActivityFilters): HTMLFormElement {
   const go = (change: Partial<ActivityFilters>) => { location.hash = hashFor({ ...filters, page: 1, ...change }) }
+  // A link may filter on a sport the menu does not list (e.g. cycling.road): show it as it is.
+  const sports = filters.sport === '' || SPORTS.some(([value]) => value === filters.sport) ? SPORTS : [...SPORTS, [filters.sport, sportLabel(filters.sport)] as const]
   const sport = h('select', { id: 'filter-sport', name: 'sport', onchange: (event: Event) => go({ sport: (event.target as HTMLSelectElement).value }) },
     h('option', { value: '' }, 'All sports'),
-    ...SPORTS.map(([value, label]) => h('option', { value, selected: value === filters.sport }, label)))
+    ...sports.map(([value, label]) => h('option', { value, selected: value === filters.sport }, label)))
   const start = h('input', { id: 'filter-start', type: 'date', name: 'start', value: filters.start, max: filters.end || undefined, onchange: (event: Event) => go({ start: (event.target as HTMLInputElement).value }) })
   const end = h('input', { id: 'filter-end', type: 'date', name: 'end', value: filters.end, min: filters.start || undefined, onchange: (event: Event) => go({ end: (event.target as HTMLInputElement).value }) })
   const filtered = filters.sport !== '' || filters.start !== '' || filters.end !== ''
@@ -46,14 +54,16 @@ function row (activity: ActivitySummary): HTMLTableRowElement {
     h('td', {}, h('span', { class: 'date' }, localDate(activity.start_local)), h('span', { class: 'sub' }, localTime(activity.start_local))),
     h('td', {}, h('a', { href, class: 'activity-link' }, activityName(activity))),
     h('td', {}, h('span', { class: `sport-badge sport-${sportRoot(activity.sport)}` }, sportLabel(activity.sport))),
-    h('td', { class: 'number' }, clock(durationSeconds(activity.duration))),
-    h('td', { class: 'number' }, km(summary?.distance?.sum)),
-    h('td', { class: 'number' }, num(summary?.power?.mean, 'W')),
-    h('td', { class: 'number' }, num(summary?.heart_rate?.mean, 'bpm')))
+    // data-label: the column's name, shown beside the value where the table reflows on a phone.
+    h('td', { class: 'number', 'data-label': 'Duration' }, clock(durationSeconds(activity.duration))),
+    h('td', { class: 'number', 'data-label': 'Distance' }, km(summary?.distance?.sum)),
+    h('td', { class: 'number', 'data-label': 'Avg power' }, num(summary?.power?.mean, 'W')),
+    h('td', { class: 'number', 'data-label': 'Avg HR' }, num(summary?.heart_rate?.mean, 'bpm')))
 }
 
 export async function activitiesView (params: URLSearchParams): Promise<void> {
-  const filters = readFilters(params)
+  const { filters, dropped } = readActivityFilters(params)
+  if (dropped.length > 0) reportDroppedParams(dropped, hashFor(filters))
   const results = h('div', { class: 'results' }, loading('Loading activities…'))
   const current = beginView(
     h('div', { class: 'view-header' },
@@ -82,7 +92,7 @@ export async function activitiesView (params: URLSearchParams): Promise<void> {
     } catch (error) {
       if (!current()) return
       results.replaceChildren(empty('Your activities could not be loaded.', 'Nothing was changed; see the message above.'))
-      fail(error, () => { load() })
+      if (!failOnFilters(error, FIELDS, params => hashFor(without(filters, params)))) fail(error, () => { load() })
     }
   }
 
@@ -101,7 +111,7 @@ export async function activitiesView (params: URLSearchParams): Promise<void> {
     const first = (filters.page - 1) * PAGE_SIZE + 1
     results.replaceChildren(
       h('div', { class: 'table-card' },
-        h('table', { 'data-testid': 'activities', 'aria-label': 'Activities' },
+        h('table', { class: 'activity-table', 'data-testid': 'activities', 'aria-label': 'Activities' },
           h('thead', {}, h('tr', {},
             h('th', { scope: 'col' }, 'Date'), h('th', { scope: 'col' }, 'Activity'), h('th', { scope: 'col' }, 'Sport'),
             h('th', { scope: 'col', class: 'number' }, 'Duration'), h('th', { scope: 'col', class: 'number' }, 'Distance'),

@@ -1,10 +1,12 @@
 // Dailies: one measure (body mass, resting heart rate, HRV, sleep) over 30, 90 or 365 days.
 import { unwrap } from '../../../../clients/bff-client/index.ts'
 import type { DailyResponse } from '../../../../clients/bff-client/index.ts'
-import { beginView, bff, fail, state, viewingName } from '../app.ts'
+import { beginView, bff, fail, failOnFilters, reportDroppedParams, state, viewingName } from '../app.ts'
 import { lineChart } from '../chart.ts'
 import { empty, h, loading } from '../dom.ts'
-import { daysAgo } from '../format.ts'
+import { readDailyFilters } from '../filters.ts'
+import type { DailyFilters, DailyParam } from '../filters.ts'
+import { dayMonth, daysAgo, isoDay, monthName } from '../format.ts'
 
 const MEASURES = [
   { measure: 'body_mass', label: 'Body mass', unit: 'kg', scale: 1, digits: 1, color: '#0f766e' },
@@ -14,23 +16,37 @@ const MEASURES = [
 ] as const
 const PERIODS = [30, 90, 365] as const
 
-const monthFormat = new Intl.DateTimeFormat('en-GB', { month: 'short' })
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' })
+/** The request's fields that come from the hash, by the parameter they come from (start and end from days). */
+const FIELDS: Partial<Record<string, DailyParam>> = { measure: 'measure', start: 'days', end: 'days' }
 
+/** Month starts (over 60 days) or Mondays, from the UTC midnight `startMs`. */
 function ticksFor (days: number, startMs: number): Array<[number, string]> {
   const ticks: Array<[number, string]> = []
   for (let day = 0; day <= days; day++) {
     const date = new Date(startMs + day * 86400_000)
-    if (days > 60 ? date.getUTCDate() === 1 : date.getUTCDay() === 1) ticks.push([day, (days > 60 ? monthFormat : dayFormat).format(date)])
+    if (days > 60 ? date.getUTCDate() === 1 : date.getUTCDay() === 1) ticks.push([day, (days > 60 ? monthName : dayMonth)(isoDay(date))])
   }
   return ticks
 }
 
+function hashFor (filters: DailyFilters): string {
+  const params = new URLSearchParams()
+  if (filters.measure !== null) params.set('measure', filters.measure)
+  if (filters.days !== null) params.set('days', String(filters.days))
+  const query = params.toString()
+  return query === '' ? '#/dailies' : `#/dailies?${query}`
+}
+
+function without (filters: DailyFilters, params: DailyParam[]): DailyFilters {
+  return { measure: params.includes('measure') ? null : filters.measure, days: params.includes('days') ? null : filters.days }
+}
+
 export async function dailiesView (params: URLSearchParams): Promise<void> {
-  const spec = MEASURES.find(m => m.measure === params.get('measure')) ?? MEASURES[0]
-  const requested = Number(params.get('days'))
-  const days = PERIODS.find(p => p === requested) ?? 90
-  const go = (measure: string, period: number) => { location.hash = `#/dailies?measure=${measure}&days=${period}` }
+  const { filters, dropped } = readDailyFilters(params, MEASURES.map(m => m.measure), PERIODS)
+  if (dropped.length > 0) reportDroppedParams(dropped, hashFor(filters))
+  const spec = MEASURES.find(m => m.measure === filters.measure) ?? MEASURES[0]
+  const days = filters.days ?? 90
+  const go = (measure: string, period: number) => { location.hash = hashFor({ measure, days: period }) }
 
   const controls = h('div', { class: 'filters' },
     h('div', { class: 'field' }, h('label', { for: 'daily-measure' }, 'Measure'),
@@ -56,7 +72,7 @@ export async function dailiesView (params: URLSearchParams): Promise<void> {
     } catch (error) {
       if (!current()) return
       body.lastElementChild?.replaceWith(h('div'))
-      fail(error, () => { load() })
+      if (!failOnFilters(error, FIELDS, params => hashFor(without(filters, params)))) fail(error, () => { load() })
       return
     }
     if (!current()) return
@@ -75,7 +91,7 @@ export async function dailiesView (params: URLSearchParams): Promise<void> {
     const fmt = (value: number) => `${value.toFixed(spec.digits)} ${spec.unit}`
     body.lastElementChild?.replaceWith(h('div', {},
       h('div', { class: 'stats compact' },
-        h('div', { class: 'stat', 'data-testid': 'daily-latest' }, h('span', { class: 'stat-label' }, `Latest (${dayFormat.format(new Date(latest.date))})`), h('span', { class: 'stat-value' }, fmt(latest.value))),
+        h('div', { class: 'stat', 'data-testid': 'daily-latest' }, h('span', { class: 'stat-label' }, `Latest (${dayMonth(latest.date)})`), h('span', { class: 'stat-value' }, fmt(latest.value))),
         h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, `Average, ${days} days`), h('span', { class: 'stat-value' }, fmt(average))),
         h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'Range'), h('span', { class: 'stat-value' }, `${Math.min(...values).toFixed(spec.digits)}–${fmt(Math.max(...values))}`)),
         h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'Days with a value'), h('span', { class: 'stat-value' }, `${points.length} of ${days + 1}`))),

@@ -1,10 +1,45 @@
 // Upload: .fit (or .csv) files to SweatStack, with progress; live events tell when they are processed.
 import { BffError, uploadActivities } from '../../../../clients/bff-client/index.ts'
 import type { LiveEvent, UploadResponse } from '../../../../clients/bff-client/index.ts'
-import { beginView, bffUrl, fail, showMessage, state, viewingName } from '../app.ts'
+import { beginView, bffUrl, clearMessages, fail, showMessage, state, viewingName } from '../app.ts'
 import { h } from '../dom.ts'
 
 type Source = UploadResponse['sources'][number]
+type Outcome = 'processing' | 'processed' | 'failed'
+
+/** One file of the latest upload, as SweatStack last reported it. */
+interface Tracked { name: string, outcome: Outcome, status: HTMLElement }
+
+const statusText: Record<Outcome, string> = { processing: 'Processing…', processed: 'Processed', failed: 'Failed' }
+
+function outcomeOf (source: Source): Outcome {
+  return source.status === 'processed' || source.status === 'failed' ? source.status : 'processing'
+}
+
+function setOutcome (file: Tracked, outcome: Outcome): void {
+  file.outcome = outcome
+  file.status.className = `status status-${outcome}`
+  file.status.textContent = statusText[outcome]
+}
+
+/**
+ * The banner tells the outcome of the latest upload, from the state of each of its files: an error as
+ * soon as one failed, "reading" while any is processing, success only when all were read.
+ */
+function reportUpload (files: Tracked[]): void {
+  const failed = files.filter(file => file.outcome === 'failed')
+  const reading = files.some(file => file.outcome === 'processing')
+  const them = files.length === 1 ? 'the file' : `the ${files.length} files`
+  if (failed.length > 0) {
+    const title = failed.length === files.length ? `SweatStack could not read ${them}.` : `SweatStack could not read ${failed.length} of ${files.length} files.`
+    const rest = failed.length === files.length ? 'Check that each is a .fit or .csv file from your device.' : reading ? 'It is still reading the others.' : 'The others are under Activities.'
+    showMessage('error', title, `Failed: ${failed.map(file => file.name).join(', ')}. ${rest}`, undefined, 'message-upload-failed')
+  } else if (reading) {
+    showMessage('info', 'Upload complete.', `SweatStack is reading ${them} now.`, undefined, 'message-upload-reading')
+  } else {
+    showMessage('success', 'Upload complete.', `SweatStack has read ${them}: see Activities.`, undefined, 'message-success')
+  }
+}
 
 function sizeText (bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -22,6 +57,7 @@ export function uploadView (): void {
     return
   }
   let files: File[] = []
+  let uploading = false
   const input = h('input', { id: 'upload-files', type: 'file', multiple: true, accept: '.fit,.csv', class: 'visually-hidden', onchange: () => choose([...input.files ?? []]) })
   const list = h('ul', { class: 'file-list', 'aria-label': 'Chosen files' })
   const button = h('button', { type: 'submit', class: 'button', disabled: true }, 'Upload')
@@ -36,8 +72,8 @@ export function uploadView (): void {
 
   const choose = (chosen: File[]) => {
     files = chosen.slice(0, 10)
-    list.replaceChildren(...files.map(file => h('li', {}, h('span', {}, file.name), h('span', { class: 'sub' }, sizeText(file.size)))))
-    button.disabled = files.length === 0
+    list.replaceChildren(...files.map(file => h('li', {}, h('span', { class: 'file-name' }, file.name), h('span', { class: 'sub' }, sizeText(file.size)))))
+    button.disabled = files.length === 0 || uploading
   }
   drop.addEventListener('dragover', event => { event.preventDefault(); drop.classList.add('over') })
   drop.addEventListener('dragleave', () => drop.classList.remove('over'))
@@ -55,29 +91,30 @@ export function uploadView (): void {
     progressText.textContent = percent < 100 ? `Uploading… ${percent}%` : 'Uploaded, waiting for SweatStack…'
   }
 
-  const statusRows = new Map<string, HTMLElement>()
+  // The files of the latest upload, by source id: events about older uploads change nothing on screen.
+  let tracked = new Map<string, Tracked>()
   const showSources = (sources: Source[]) => {
+    tracked = new Map(sources.map(source => {
+      const status = h('span', { 'data-testid': 'source-status' })
+      const file: Tracked = { name: source.filename ?? source.id, outcome: 'processing', status }
+      setOutcome(file, outcomeOf(source))
+      return [source.id, file]
+    }))
     results.replaceChildren(
       h('h2', {}, 'Processing at SweatStack'),
       h('p', { class: 'hint' }, state.live ? 'You get a notification when each activity is ready.' : 'Each activity shows up under Activities once SweatStack has read the file.'),
-      h('ul', { class: 'source-list' }, ...sources.map(source => {
-        const status = h('span', { class: `status status-${source.status}`, 'data-testid': 'source-status' }, source.status === 'processing' ? 'Processing…' : source.status)
-        statusRows.set(source.id, status)
-        return h('li', {}, h('span', {}, source.filename ?? source.id), status)
-      })))
+      h('ul', { class: 'source-list' }, ...[...tracked.values()].map(file => h('li', {}, h('span', { class: 'file-name' }, file.name), file.status))))
+    reportUpload([...tracked.values()])
   }
 
   const onEvent = (event: Event) => {
     const live = (event as CustomEvent<LiveEvent>).detail
-    const status = statusRows.get(live.resource_id ?? '')
-    if (status === undefined) return
-    if (live.event_type === 'source_processed') {
-      status.className = 'status status-processed'
-      status.textContent = 'Processed'
-    } else if (live.event_type === 'source_failed') {
-      status.className = 'status status-failed'
-      status.textContent = 'Failed'
-    }
+    const file = tracked.get(live.resource_id ?? '')
+    if (file === undefined) return
+    if (live.event_type === 'source_processed') setOutcome(file, 'processed')
+    else if (live.event_type === 'source_failed') setOutcome(file, 'failed')
+    else return
+    reportUpload([...tracked.values()])
   }
 
   const form = h('form', {
@@ -85,15 +122,18 @@ export function uploadView (): void {
     'aria-label': 'Upload activities',
     onsubmit: async (event: Event) => {
       event.preventDefault()
-      if (files.length === 0) return
+      if (files.length === 0 || uploading) return
+      uploading = true
       button.disabled = true
       button.textContent = 'Uploading…'
+      // What was said about the previous upload is not about this one.
+      clearMessages()
+      tracked = new Map()
       results.replaceChildren()
       setProgress(0)
       try {
         const answer = await uploadActivities(bffUrl, files, setProgress)
         progressText.textContent = `Uploaded ${files.length} file${files.length === 1 ? '' : 's'}.`
-        showMessage('success', 'Upload complete.', `SweatStack is reading ${files.length === 1 ? 'the file' : 'the files'} now.`)
         showSources(answer.sources)
         choose([])
         input.value = ''
@@ -102,9 +142,10 @@ export function uploadView (): void {
         progressText.textContent = ''
         if (error instanceof BffError && error.status === 413) showMessage('error', 'That file is too large.', error.problem.detail ?? '')
         else fail(error)
-        button.disabled = files.length === 0
       } finally {
+        uploading = false
         button.textContent = 'Upload'
+        button.disabled = files.length === 0
       }
     },
   },
