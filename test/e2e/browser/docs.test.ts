@@ -10,8 +10,14 @@ async function tryItOut (page: Page, operation: string): Promise<string> {
   if (!await block.locator('.opblock-body').isVisible()) await block.locator('.opblock-summary-control').click()
   const tryButton = block.getByRole('button', { name: 'Try it out' })
   if (await tryButton.isVisible()) await tryButton.click()
-  await block.getByRole('button', { name: 'Execute' }).click()
   const status = block.locator('.live-responses-table .response .response-col_status')
+  // An earlier answer stays on screen until cleared: clear it, so the status read is this call's.
+  const clear = block.getByRole('button', { name: 'Clear' })
+  if (await clear.isVisible()) {
+    await clear.click()
+    await status.waitFor({ state: 'detached' })
+  }
+  await block.getByRole('button', { name: 'Execute' }).click()
   await status.waitFor()
   return (await status.textContent())!.trim()
 }
