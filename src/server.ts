@@ -53,10 +53,12 @@ export function exitIfPortTaken (port: number, variable: string): (error: unknow
 export async function startServer (config: Config, alsoClose?: () => Promise<void>): Promise<FastifyInstance> {
   const app = await buildApp(config, { logger: prettyWhenInteractive(config) })
   closeWithGrace({ delay: 8_000 }, async ({ signal, err }) => {
+    const closing = performance.now()
     if (err) app.log.error({ err }, 'closing after an error')
     else app.log.info({ signal }, 'closing: finishing requests in flight')
     await app.close()
     await alsoClose?.()
+    app.log.info({ closeMs: Math.round(performance.now() - closing) }, 'closed')
   })
   await app.listen({ port: config.port, host: config.host }).catch(exitIfPortTaken(config.port, 'PORT'))
   for (const warning of configWarnings(config)) app.log.warn(warning)

@@ -3,12 +3,11 @@
 // sandbox SweatStack (http://127.0.0.1:C). Nothing may reach anything but loopback.
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import tap from 'tap'
 import type { Test } from 'tap'
 import { chromium } from 'playwright-core'
-import type { BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { FastifyInstance } from 'fastify'
 import { Writable } from 'node:stream'
 import pino from 'pino'
@@ -86,17 +85,27 @@ export interface LaunchOptions {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sweatstack-bff-chromium-'))
-  dirs.push(userDataDir)
-  const context = await chromium.launchPersistentContext(userDataDir, {
+let chromiumProcess: Promise<Browser> | undefined
+
+/** One Chromium per test file (a process), closed when the file ends; each stack and each `newBrowser` is a context of its own (own cookies). */
+function sharedChromium (): Promise<Browser> {
+  chromiumProcess ??= chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  }).then(browser => {
+    tap.teardown(() => browser.close())
+    return browser
+  })
+  return chromiumProcess
+}
+
+async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
+  const context = await (await sharedChromium()).newContext({
     viewport: options.viewport ?? { width: 1280, height: 860 },
     ...(options.mobile === true ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
     locale: options.locale ?? 'en-GB',
     timezoneId: 'Europe/Oslo',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   })
   context.setDefaultTimeout(15_000)
   // The page's Date starts on the test calendar too, and moves on in real time.
@@ -105,7 +114,7 @@ async function launch (clock: TestClock, offLoopback: string[], pageErrors: stri
     offLoopback.push(route.request().url())
     await route.abort('blockedbyclient')
   })
-  const page = context.pages()[0] ?? await context.newPage()
+  const page = await context.newPage()
   page.on('pageerror', error => pageErrors.push(String(error)))
   return { context, page }
 }
@@ -131,7 +140,6 @@ const WEBHOOK_SECRET = 'whsec_browser_tests_secret'
 
 /** Starts the sandbox, the BFF (listening), the frontend (built fresh) and Chromium; all closed at the end of `t`. */
 export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOptions, env?: Record<string, string>, browser?: LaunchOptions } = {}): Promise<BrowserStack> {
-  const dirs: string[] = []
   const clock = new TestClock()
   const sandbox = await startSandbox({ ...onTestCalendar(clock), uploadProcessingDelayMs: 300, ...options.sandbox })
   const bffPort = await freePort()
@@ -165,7 +173,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
   const offLoopback: string[] = []
   const pageErrors: string[] = []
   const contexts: BrowserContext[] = []
-  const first = await launch(clock, offLoopback, pageErrors, dirs, options.browser)
+  const first = await launch(clock, offLoopback, pageErrors, options.browser)
   contexts.push(first.context)
 
   t.teardown(async () => {
@@ -174,7 +182,6 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
     frontend.server.closeAllConnections()
     await new Promise(resolve => frontend.server.close(resolve))
     await sandbox.close()
-    await Promise.all(dirs.map(dir => rm(dir, { recursive: true, force: true })))
   })
 
   return {
@@ -201,7 +208,7 @@ export async function startBrowserStack (t: Test, options: { sandbox?: SandboxOp
       return path.relative(root, file)
     },
     async newBrowser (launchOptions) {
-      const other = await launch(clock, offLoopback, pageErrors, dirs, launchOptions)
+      const other = await launch(clock, offLoopback, pageErrors, launchOptions)
       contexts.push(other.context)
       return other
     },
