@@ -40,7 +40,10 @@ export function makeSessionKey (): string {
 }
 
 export interface Bff {
+  /** The server: requests go here (inject, listen). */
   app: FastifyInstance
+  /** The BFF plugin's own instance on it, where its decorators are (the session codec, the SweatStack client, the event hub). */
+  bff: FastifyInstance
   config: Config
   sessionKey: string
   /** Every log line the BFF wrote, as text. */
@@ -76,10 +79,16 @@ export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<
   })
   const logs: string[] = []
   const sink = new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })
-  const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink), now: clock.now, ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }) })
+  let bff: FastifyInstance | undefined
+  const app = await buildApp(config, {
+    loggerInstance: pino(loggerOptions(config.logLevel), sink),
+    now: clock.now,
+    onPluginInstance: instance => { bff = instance },
+    ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }),
+  })
   await app.ready()
   t.teardown(() => app.close())
-  return { app, config, sessionKey, logs, clock }
+  return { app, bff: bff!, config, sessionKey, logs, clock }
 }
 
 /**

@@ -20,10 +20,14 @@ declare module 'fastify' {
     /** Signed-out sessions, shared by every replica. */
     sessionRevocations: SessionRevocations
     sweatstackOAuth2: OAuth2Namespace
+    /**
+     * The session door for a request to one of a host app's own routes (src/plugin.ts decorates the
+     * host's requests with it): it reads the session cookie itself, since no hook of the plugin runs there.
+     */
+    sessionDoorForHostRoute (request: FastifyRequest): SweatStackSession
   }
   interface FastifyRequest {
-    /** The session: who is signed in, their tokens, coach mode, sign-in and sign-out (see ./door.ts). */
-    readonly sweatstack: SweatStackSession
+    // `sweatstack`, the session door, is declared in ./door.ts (the package's types include it).
     loginSession: Session<LoginSessionData>
   }
 }
@@ -34,10 +38,10 @@ const DOOR = Symbol('sweatstack session door')
  * The cookies' names and paths. On https they take the `__Host-` prefix, which browsers accept only when
  * Secure, with Path=/ and no Domain: a sibling subdomain cannot then toss in a cookie that shadows them.
  */
-function cookieNames (secure: boolean): { session: string, login: string, loginPath: string } {
+function cookieNames (secure: boolean, basePath: string): { session: string, login: string, loginPath: string } {
   return secure
     ? { session: '__Host-sweatstack_session', login: '__Host-sweatstack_login', loginPath: '/' }
-    : { session: 'sweatstack_session', login: 'sweatstack_login', loginPath: '/auth/sweatstack' }
+    : { session: 'sweatstack_session', login: 'sweatstack_login', loginPath: `${basePath}/auth/sweatstack` }
 }
 
 /**
@@ -49,7 +53,7 @@ function cookieNames (secure: boolean): { session: string, login: string, loginP
 export default fp(async function session (fastify) {
   const { config } = fastify
   const secure = config.appUrl.startsWith('https://')
-  const names = cookieNames(secure)
+  const names = cookieNames(secure, config.basePath)
   // A host app may have registered @fastify/cookie already.
   if (!fastify.hasRequestDecorator('cookies')) await fastify.register(cookie)
   await fastify.register(secureSession, [
@@ -95,7 +99,7 @@ export default fp(async function session (fastify) {
     refresher: new TokenRefresher((refreshToken, requestId) => fastify.sweatstack.refresh(refreshToken, requestId), fastify.sharedState, config.sessionKeys[0]!),
     revocations,
     oauth: (fastify.sweatstackOAuth2 as unknown as { oauth2: AuthorizationCodeClient }).oauth2,
-    cookieBytes: (request: FastifyRequest) => names.session.length + 1 + Buffer.byteLength(encodeURIComponent(fastify.encodeSecureSession(request.session))),
+    cookieBytes: (session: Session) => names.session.length + 1 + Buffer.byteLength(encodeURIComponent(fastify.encodeSecureSession(session))),
   }
   // The door is made on first use and kept in a slot every request is created with (a WeakMap keyed
   // by requests cost the garbage collector on every request: bench/README.md).
@@ -106,4 +110,13 @@ export default fp(async function session (fastify) {
       return (request[DOOR] ??= new SweatStackSession(this, context))
     },
   })
+
+  // A host app's own routes run none of this plugin's hooks: the session cookie is read when first asked for,
+  // from the cookies the host's @fastify/cookie parsed if it has one there, else from the header.
+  const readSessionCookie = (request: FastifyRequest): Session => {
+    const cookies = (request as { cookies?: Record<string, string | undefined> | null }).cookies ?? fastify.parseCookie(request.headers.cookie ?? '')
+    const value = cookies[names.session]
+    return (value === undefined ? null : fastify.decodeSecureSession(value, request.log)) ?? fastify.createSecureSession({})
+  }
+  fastify.decorate('sessionDoorForHostRoute', (request: FastifyRequest) => new SweatStackSession(request, context, () => readSessionCookie(request)))
 }, { name: 'session', dependencies: ['shared-state', 'sweatstack-client'] })
