@@ -9,6 +9,8 @@ import type { FastifyInstance, FastifyRequest, RawRequestDefaultExpression, Rout
 import AjvCompiler from '@fastify/ajv-compiler'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.ts'
+import { routeFileWanted } from './route-groups.ts'
+import type { RouteGroups } from './route-groups.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,18 +18,6 @@ declare module 'fastify' {
     /** The clock for everything compared with a calendar time (token expiry, session limits, webhook windows), epoch ms. */
     now: () => number
   }
-}
-
-/** Which route groups to serve; the sign-in routes (`/auth/sweatstack/...`), `/health` and `/ready` always are. */
-export interface RouteGroups {
-  /** `/api/v1/...`: SweatStack's API, proxied for the signed-in user. */
-  api?: boolean
-  /** `GET /api/v1/events`: live SweatStack events as server-sent events. */
-  events?: boolean
-  /** `POST /webhooks/sweatstack`: SweatStack's signed webhooks (fed to the event streams). */
-  webhooks?: boolean
-  /** `/docs` (Swagger UI) and `/openapi.json`. */
-  docs?: boolean
 }
 
 export interface BffOptions {
@@ -102,17 +92,6 @@ function validatorCompiler (fastify: FastifyInstance, eager: boolean): Compile {
   return eager ? pick : routeSchema => compiledOnFirstUse(() => pick(routeSchema))
 }
 
-/** Whether an autoloaded file under routes/ belongs to a route group that is switched on. */
-function routeFilter (groups: Required<RouteGroups>): (file: string) => boolean {
-  return file => {
-    const route = file.replace(/\.(?:ts|js)$/, '')
-    if (route === '/webhooks') return groups.webhooks
-    if (route === '/api/v1/events') return groups.events
-    if (route.startsWith('/api/')) return groups.api
-    return true
-  }
-}
-
 /** The whole BFF, in the encapsulation context it is registered in (plugins first, then routes). */
 export async function bff (fastify: FastifyInstance, options: BffOptions): Promise<void> {
   const groups: Required<RouteGroups> = { api: true, events: true, webhooks: true, docs: true, ...options.routes }
@@ -149,12 +128,11 @@ export async function bff (fastify: FastifyInstance, options: BffOptions): Promi
     ignoreFilter: (file: string) => /^\/prompt-shutdown\.(?:ts|js)$/.test(file),
     options: { notFoundHandler: options.hosted !== true || basePath !== '' },
   })
-  const wanted = routeFilter(groups)
   await fastify.register(autoload, {
     dir: path.join(root, 'routes'),
     forceESM: true,
     ignorePattern: NOT_CODE,
-    ignoreFilter: (file: string) => !wanted(file),
+    ignoreFilter: (file: string) => !routeFileWanted(groups, file),
     autoHooks: true,
     cascadeHooks: true,
   })

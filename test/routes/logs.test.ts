@@ -12,7 +12,7 @@ t.test('no token, code, verifier, state or secret ever reaches a log line, even 
   secrets.add(authorize.searchParams.get('code_challenge')!)
   const loginCookie = decodeURIComponent(browser.cookies.get('sweatstack_login')!.value)
   secrets.add(loginCookie)
-  const pending = stack.bff.decodeSecureSession(loginCookie, undefined, 'loginSession')?.get('pending') as Array<{ verifier: string }>
+  const pending = stack.bff.decodeSecureSession(loginCookie, undefined, 'sweatstackLogin')?.get('pending') as Array<{ verifier: string }>
   secrets.add(pending[0]!.verifier)
   const callbackUrl = await approveAtSandbox(authorize.href, athlete.id)
   secrets.add(callbackUrl.searchParams.get('code')!)

@@ -6,21 +6,9 @@ import { SessionRevocations } from '../../../src/session-revocations.ts'
 import type { SweatStackClient, TokenResponse } from '../../../src/sweatstack-client.ts'
 import type { TokenRefresher } from '../../../src/token-refresher.ts'
 import type { Session, SessionData } from '@fastify/secure-session'
-import type { SessionIdentity, TokenOwner } from './session-data.ts'
 import { SignIn } from './sign-in.ts'
-import type { CallbackQuery } from './sign-in.ts'
+import type { CallbackQuery, SessionIdentity, SessionInfo, StreamScope, SweatStackSession, TokenOwner } from './types.ts'
 import { identityFromTokens } from './tokens.ts'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /**
-     * The SweatStack session of this request: who is signed in, their tokens, coach mode, sign-in and
-     * sign-out. On a host app's own routes (the plugin registered with `app.register(sweatstackBff)`),
-     * `identity()`, `info()` and `accessToken()` read the session cookie when first called.
-     */
-    readonly sweatstack: SweatStackSession
-  }
-}
 
 /** What every request's session door shares: set up once by the session plugin. */
 export interface SessionContext {
@@ -44,31 +32,12 @@ export interface AuthorizationCodeClient {
 /** Browsers drop a cookie whose name and value exceed 4096 bytes. */
 export const COOKIE_LIMIT_BYTES = 4096
 
-/** What GET /auth/sweatstack/user says about the session (never a token). */
-export interface SessionInfo {
-  userId: string
-  name: string | null
-  selectedUserId: string | null
-  selectedName: string | null
-  scopes: string[]
-  expiresAt: string
-}
-
-/** Who an event stream is for, and which session it belongs to (so it closes when the session ends). */
-export interface StreamScope {
-  sessionId: string
-  userId: string
-  createdAt: number
-  /** The signed-in user, and in coach mode the selected athlete. */
-  userIds: string[]
-}
-
 /**
  * The session behind one door: the only code that reads or writes session keys. Every route and
  * plugin goes through `request.sweatstack` (identity, tokens, coach mode, sign-out); sign-in lives in
  * ./sign-in.ts beside it.
  */
-export class SweatStackSession {
+export class SessionDoor implements SweatStackSession {
   readonly #request: FastifyRequest
   readonly #context: SessionContext
   /**
@@ -96,7 +65,7 @@ export class SweatStackSession {
 
   /** The encrypted cookie's session: decrypted by @fastify/secure-session on the plugin's routes, here on a host's. */
   get #session (): Session {
-    this.#sessionObject ??= this.#readSession?.() ?? this.#request.session
+    this.#sessionObject ??= this.#readSession?.() ?? this.#request.sweatstackSession
     return this.#sessionObject
   }
 
@@ -181,6 +150,7 @@ export class SweatStackSession {
 
   /** Coach mode: act as `userId` with SweatStack's delegated token (its 403/404 say who may be selected). */
   async selectAthlete (userId: string, teamId?: string): Promise<SessionInfo> {
+    this.#onPluginRoute('selectAthlete')
     if (userId === (await this.identity()).userId) return this.selectSelf()
     const { client, now } = this.#context
     const tokens = await client.json<TokenResponse>({
@@ -205,6 +175,7 @@ export class SweatStackSession {
   }
 
   async selectSelf (): Promise<SessionInfo> {
+    this.#onPluginRoute('selectSelf')
     await this.identity()
     this.#set('selected', undefined)
     return this.info()
@@ -221,7 +192,7 @@ export class SweatStackSession {
     if (options.everywhere === true) await revocations.endEverySession((await this.identity()).userId, config.sessionMaxAgeSeconds * 1000)
     else if (sid !== undefined) await revocations.endSession(sid, (this.#get('createdAt') ?? now()) + config.sessionMaxAgeSeconds * 1000)
     this.#delete()
-    if (this.#readSession === undefined) this.#request.loginSession.delete()
+    if (this.#readSession === undefined) this.#request.sweatstackLogin.delete()
     return userId
   }
 
@@ -247,7 +218,7 @@ export class SweatStackSession {
     return new SignIn(this.#request, this.#context, this.#onPluginRoute('finishSignIn')).finish(query, fallback)
   }
 
-  /** Signing in writes cookies, which only the plugin's own routes can send. */
+  /** Signing in and coach mode write the cookies, which only the plugin's own routes can send. */
   #onPluginRoute (method: string): this {
     if (this.#readSession !== undefined) throw new Error(`request.sweatstack.${method}() works only on the plugin's own routes; send the browser to its /auth/sweatstack/login to sign in.`)
     return this

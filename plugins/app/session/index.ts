@@ -3,17 +3,17 @@ import cookie from '@fastify/cookie'
 import oauth2 from '@fastify/oauth2'
 import type { OAuth2Namespace } from '@fastify/oauth2'
 import secureSession from '@fastify/secure-session'
-import type { Session } from '@fastify/secure-session'
+import type { Session, SessionData } from '@fastify/secure-session'
 import type { FastifyRequest } from 'fastify'
 import { SessionRevocations } from '../../../src/session-revocations.ts'
 import { TokenRefresher } from '../../../src/token-refresher.ts'
-import { SweatStackSession } from './door.ts'
+import { SessionDoor } from './door.ts'
 import type { AuthorizationCodeClient, SessionContext } from './door.ts'
 import type { LoginSessionData } from './session-data.ts'
 import { CALLBACK_PATH, LOGIN_TTL_SECONDS } from './sign-in.ts'
+import type { SweatStackSession } from './types.ts'
 
-export type { SessionInfo, StreamScope, SweatStackSession } from './door.ts'
-export type { SessionIdentity, TokenOwner } from './session-data.ts'
+export type { SessionIdentity, SessionInfo, StreamScope, SweatStackSession, TokenOwner } from './types.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,8 +27,11 @@ declare module 'fastify' {
     sessionDoorForHostRoute (request: FastifyRequest): SweatStackSession
   }
   interface FastifyRequest {
-    // `sweatstack`, the session door, is declared in ./door.ts (the package's types include it).
-    loginSession: Session<LoginSessionData>
+    // `sweatstack`, the session door, is declared in ./types.ts (the package's types include it).
+    // The two cookies, decrypted by @fastify/secure-session; named so as not to meet a host app's
+    // own `request.session` (@fastify/session, @fastify/secure-session).
+    sweatstackSession: Session<SessionData>
+    sweatstackLogin: Session<LoginSessionData>
   }
 }
 
@@ -58,7 +61,7 @@ export default fp(async function session (fastify) {
   if (!fastify.hasRequestDecorator('cookies')) await fastify.register(cookie)
   await fastify.register(secureSession, [
     {
-      sessionName: 'session',
+      sessionName: 'sweatstackSession',
       cookieName: names.session,
       key: config.sessionKeys,
       // Expiry is enforced from `createdAt` inside the session; this is only a backstop.
@@ -66,7 +69,7 @@ export default fp(async function session (fastify) {
       cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: config.sessionMaxAgeSeconds },
     },
     {
-      sessionName: 'loginSession',
+      sessionName: 'sweatstackLogin',
       cookieName: names.login,
       key: config.sessionKeys,
       expiry: LOGIN_TTL_SECONDS,
@@ -106,8 +109,8 @@ export default fp(async function session (fastify) {
   fastify.decorateRequest(DOOR, null)
   fastify.decorateRequest('sweatstack', {
     getter (this: FastifyRequest) {
-      const request = this as FastifyRequest & { [DOOR]: SweatStackSession | null }
-      return (request[DOOR] ??= new SweatStackSession(this, context))
+      const request = this as FastifyRequest & { [DOOR]: SessionDoor | null }
+      return (request[DOOR] ??= new SessionDoor(this, context))
     },
   })
 
@@ -118,5 +121,5 @@ export default fp(async function session (fastify) {
     const value = cookies[names.session]
     return (value === undefined ? null : fastify.decodeSecureSession(value, request.log)) ?? fastify.createSecureSession({})
   }
-  fastify.decorate('sessionDoorForHostRoute', (request: FastifyRequest) => new SweatStackSession(request, context, () => readSessionCookie(request)))
+  fastify.decorate('sessionDoorForHostRoute', (request: FastifyRequest) => new SessionDoor(request, context, () => readSessionCookie(request)))
 }, { name: 'session', dependencies: ['shared-state', 'sweatstack-client'] })
