@@ -95,7 +95,7 @@ function validatorCompiler (fastify: FastifyInstance, eager: boolean): Compile {
 /** The whole BFF, in the encapsulation context it is registered in (plugins first, then routes). */
 export async function bff (fastify: FastifyInstance, options: BffOptions): Promise<void> {
   const groups: Required<RouteGroups> = { api: true, events: true, webhooks: true, docs: true, ...options.routes }
-  const basePath = fastify.prefix
+  const basePath = fastify.prefix.replace(/\/$/, '')
   // Every URL it makes (the OAuth redirect URI, cookie paths, Swagger UI's) is under its prefix.
   const config: Config = basePath === '' ? options.config : { ...options.config, appUrl: options.config.appUrl + basePath, basePath }
 

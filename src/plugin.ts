@@ -7,10 +7,11 @@
 // own encapsulation context (src/bff.ts, the same plugin the standalone server runs). On the host it
 // adds one thing: `request.sweatstack`, so that the host's own routes can call SweatStack themselves.
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, LogLevel } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, LogLevel, RegisterOptions } from 'fastify'
 import { bff } from './bff.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import type { LoginPrompt } from './config.ts'
+import { requestLogFields } from './logger.ts'
 import { ROUTE_GROUPS } from './route-groups.ts'
 import type { RouteGroups } from './route-groups.ts'
 import type { SweatStackSession } from '../plugins/app/session/types.ts'
@@ -68,6 +69,11 @@ export interface SweatStackBffOptions {
   routes?: RouteGroups
   /** The log level of the plugin's routes (Fastify's own register option). */
   logLevel?: LogLevel
+  /**
+   * Log serializers of the plugin's routes (Fastify's own register option). Its `req` is always the
+   * plugin's: the URL without the OAuth callback's `code` and `state`.
+   */
+  logSerializers?: RegisterOptions['logSerializers']
   /** Seconds a session lasts at most after sign-in (`SESSION_MAX_AGE`); default 604800 (7 days). */
   sessionMaxAgeSeconds?: number
   /** Seconds without a request after which a session ends (`SESSION_IDLE_TIMEOUT`); default 86400. */
@@ -213,8 +219,12 @@ const sweatstackBff: FastifyPluginAsync<SweatStackBffOptions> = fp(async functio
     routes: { ...DEFAULT_ROUTES, ...options.routes },
     hosted: true,
     ...(options.now === undefined ? {} : { now: options.now }),
-    ...(prefix === undefined ? {} : { prefix }),
+    // With the trailing slash, routes registered as '*' (@fastify/cors's preflight route) become /bff/*
+    // rather than /bff*, which would also match a host's /bffx.
+    ...(prefix === undefined ? {} : { prefix: `${prefix}/` }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    // The host's logger, with the requests of the plugin's routes logged without their OAuth code and state.
+    logSerializers: { ...options.logSerializers, req: requestLogFields as never },
     onInstance: instance => { plugin = instance },
   })
   // The host's own routes get the session through a getter that reads the cookie when first asked:

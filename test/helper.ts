@@ -183,10 +183,10 @@ export async function approveAtSandbox (authorizeUrl: string, userId: string): P
 /**
  * Signs `userId` in through the whole flow; returns the callback's response (a redirect to `next`). When
  * SweatStack answers `prompt=none` the OpenID Connect way, the callback sends the browser to SweatStack
- * once more (without the prompt), and this follows.
+ * once more (without the prompt), and this follows. `prefix`: where the BFF is mounted in a host app.
  */
-export async function signIn (browser: Browser, userId = athlete.id, next = `${FRONTEND}/`): Promise<LightMyRequestResponse> {
-  const login = await browser.request({ method: 'GET', url: `/auth/sweatstack/login?next=${encodeURIComponent(next)}` })
+export async function signIn (browser: Browser, userId = athlete.id, next = `${FRONTEND}/`, prefix = ''): Promise<LightMyRequestResponse> {
+  const login = await browser.request({ method: 'GET', url: `${prefix}/auth/sweatstack/login?next=${encodeURIComponent(next)}` })
   if (login.statusCode !== 302) throw new Error(`login answered ${login.statusCode}`)
   let authorize = login.headers.location as string
   for (let round = 1; ; round++) {

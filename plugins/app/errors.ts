@@ -45,7 +45,7 @@ export default fp(async function errors (fastify, options: ErrorsOptions) {
 
   if (options.notFoundHandler === false) return
   // Probing for URLs is rate limited like sign-in.
-  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit({ max: fastify.config.authRateLimitPerMinute, timeWindow: '1 minute' }) }, async function (request, reply) {
+  fastify.setNotFoundHandler({ preHandler: fastify.authRateLimit() }, async function (request, reply) {
     return sendProblem(request, reply, new ProblemError('route_not_found', `${request.method} ${request.url.split('?')[0]} is not a route of this server; see ${fastify.config.basePath}/docs for the ones there are.`))
   })
 }, { name: 'errors' })

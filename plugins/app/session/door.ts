@@ -266,7 +266,7 @@ export class SessionDoor implements SweatStackSession {
     const { config, now: clock, revocations } = this.#context
     const principal = this.#get('principal')
     const sid = this.#get('sid')
-    if (principal === undefined) throw notAuthenticated()
+    if (principal === undefined) throw notAuthenticated(config.basePath)
     if (sid === undefined) {
       // Made before sessions had ids: it cannot be signed out, so it ends now.
       this.#delete()
