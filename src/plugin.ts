@@ -186,8 +186,8 @@ function configFromOptions (options: SweatStackBffOptions) {
     if (value !== undefined && value !== null) env[variable] = asText(option, value)
   }
   // Missing credentials are reported above; the stand-ins keep loadConfig from reading them as sandbox mode.
-  env.SWEATSTACK_CLIENT_ID ??= 'missing'
-  env.SWEATSTACK_CLIENT_SECRET ??= 'missing'
+  if (missing('clientId')) env.SWEATSTACK_CLIENT_ID = 'missing'
+  if (missing('clientSecret')) env.SWEATSTACK_CLIENT_SECRET = 'missing'
   if (env.FRONTEND_ORIGINS === undefined) {
     try {
       env.FRONTEND_ORIGINS = new URL(String(given.appUrl)).origin
