@@ -4,8 +4,9 @@
 //   node server.ts                                           (a copy, with `npm install sweatstack-bff`)
 //
 // Settings from the environment: PORT (default 3000), HOST (127.0.0.1), APP_URL (http://localhost:PORT),
-// SWEATSTACK_CLIENT_ID, SWEATSTACK_CLIENT_SECRET, SWEATSTACK_SESSION_SECRET, SWEATSTACK_URL. Without a
-// client id it uses the sandbox's client against http://localhost:8001 (`npm run sandbox`).
+// SWEATSTACK_CLIENT_ID, SWEATSTACK_CLIENT_SECRET, SWEATSTACK_SESSION_SECRET, SWEATSTACK_URL,
+// LOAD_SHEDDING_EVENT_LOOP_DELAY_MS, LOG_LEVEL. Without a client id it uses the sandbox's client against
+// http://localhost:8001 (`npm run sandbox`).
 import { randomBytes } from 'node:crypto'
 import sweatstackBff, { ConfigError } from 'sweatstack-bff'
 import { buildHostApp } from './app.ts'
@@ -31,6 +32,7 @@ try {
       sessionSecret,
       appUrl,
       sweatstackUrl,
+      ...(env.LOAD_SHEDDING_EVENT_LOOP_DELAY_MS === undefined ? {} : { loadSheddingEventLoopDelayMs: Number(env.LOAD_SHEDDING_EVENT_LOOP_DELAY_MS) }),
     },
   })
   await app.listen({ port, host: env.HOST ?? '127.0.0.1' })
