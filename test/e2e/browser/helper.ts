@@ -86,7 +86,11 @@ export interface LaunchOptions {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
 
-async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
+/**
+ * Chromium on the test calendar, allowed nothing but loopback; what it tried elsewhere goes to
+ * `offLoopback`, errors thrown in its pages to `pageErrors`, its profile folder to `dirs`.
+ */
+export async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], dirs: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
   const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'sweatstack-bff-chromium-'))
   dirs.push(userDataDir)
   const context = await chromium.launchPersistentContext(userDataDir, {
