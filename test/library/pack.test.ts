@@ -88,7 +88,9 @@ function lockfileFor (tarball: string, registry: string): { packageJson: object,
 
 /** Starts `node server.ts` in the installed folder; resolves once it listens. */
 async function startExample (t: Test, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['server.ts'], { cwd: appDir, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // Without settings of the developer's own (.env, SWEATSTACK_*, PORT...), with the test's clock (faketime).
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(?:SWEATSTACK_|PORT$|HOST$|APP_URL$|LOG_LEVEL$|LOAD_SHEDDING_)/.test(name)))
+  const child = spawn(process.execPath, ['server.ts'], { cwd: appDir, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => { child.kill('SIGTERM') })
   let output = ''
   await new Promise<void>((resolve, reject) => {
