@@ -50,8 +50,9 @@ export interface SweatStackBffOptions {
    */
   appUrl: string
   /**
-   * Where the BFF's routes are mounted, e.g. `/bff` (Fastify's own register option). Without one they
-   * are at the root and unknown URLs stay yours to answer.
+   * Where the BFF's routes are mounted, e.g. `/bff` (Fastify's own register option); recommended.
+   * Without one they are at your root, unknown URLs stay yours to answer, but its CORS preflight route
+   * (`OPTIONS *`) then answers preflights for every URL of your app.
    */
   prefix?: string
   /**
