@@ -1,25 +1,12 @@
-import { randomUUID } from 'node:crypto'
-import path from 'node:path'
+// The standalone server: a bare Fastify with the server-level settings (trust proxy, router, timeouts,
+// access log, router-level refusals) and the BFF plugin (src/bff.ts) registered on it, configured from
+// the environment. Nothing here is duplicated in the plugin.
 import Fastify, { LogController } from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions, RouteOptions } from 'fastify'
-import AjvCompiler from '@fastify/ajv-compiler'
-import autoload from '@fastify/autoload'
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import promptShutdown from '../plugins/app/prompt-shutdown.ts'
+import { bff, requestId } from './bff.ts'
 import type { Config } from './config.ts'
 import { loggerOptions } from './logger.ts'
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    config: Config
-    /** The clock for everything compared with a calendar time (token expiry, session limits, webhook windows), epoch ms. */
-    now: () => number
-  }
-}
-
-const root = path.join(import.meta.dirname, '..')
-const ajvCompilers = AjvCompiler()
-const ajvOptions = { removeAdditional: false, useDefaults: true, allErrors: true } as const
-const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /**
  * One access-log line per request, written when it has been answered, with the request in it
@@ -35,26 +22,6 @@ class AccessLog extends LogController {
   }
 }
 
-type Validator = ((data: unknown, context?: unknown) => boolean) & { errors?: unknown, schemaEnv?: unknown }
-
-/**
- * A route's validator, compiled by Ajv when the route is first called rather than at start: compiling
- * all ~200 of them took a fifth of the start-up, and most deployments call a handful of routes
- * (bench/README.md). Every route's schema is still compiled by the tests (test/routes/contract.test.ts).
- */
-function compiledOnFirstUse (compile: () => Validator): Validator {
-  let compiled: Validator | undefined
-  const validate: Validator = (data, context) => {
-    compiled ??= compile()
-    const valid = compiled(data, context)
-    validate.errors = compiled.errors
-    return valid
-  }
-  // Fastify passes the parent object (so Ajv can coerce a root value) only to validators that have this.
-  validate.schemaEnv = true
-  return validate
-}
-
 export interface BuildOptions {
   /** A pino logger, pino options, or false; defaults to JSON logs at the configured level. */
   logger?: FastifyServerOptions['logger']
@@ -65,61 +32,43 @@ export interface BuildOptions {
   eagerValidators?: boolean
   /** Sees every route as it is added (the route-table tests enumerate them this way). */
   onRoute?: (route: RouteOptions) => void
+  /** Receives the BFF plugin's own instance, where its decorators are (the session codec, the SweatStack client...). */
+  onPluginInstance?: (instance: FastifyInstance) => void
 }
 
-/** The whole BFF as a Fastify instance, not yet listening: plugins first, then routes. */
+/** The whole BFF as a Fastify instance, not yet listening: the server, and the BFF plugin registered on it. */
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const { trustProxy } = config
+  // The plugin's own instance, which answers what the router refuses before any route is found.
+  let plugin: FastifyInstance | undefined
   const serverOptions: FastifyServerOptions = {
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     requestIdHeader: false,
     logController: new AccessLog(),
-    genReqId (request) {
-      const given = request.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
-    },
+    // The plugin sets the same for its routes; this one names the requests the router refuses.
+    genReqId: requestId,
     bodyLimit: 1024 * 1024,
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
-    frameworkErrors: (error, request, reply) => app.answerFrameworkError(error, request, reply),
-    schemaController: {
-      compilersFactory: {
-        // Query strings and paths are text, so their values are coerced ("50" → 50, one value → [value]);
-        // JSON bodies are taken as they are: a wrong type is a 400, never silently changed.
-        buildValidator (externalSchemas, ajvServerOptions) {
-          const plugins = (ajvServerOptions as { plugins?: never[] } | undefined)?.plugins ?? []
-          const lenient = ajvCompilers(externalSchemas, { customOptions: { ...ajvOptions, coerceTypes: 'array' }, plugins })
-          const strict = ajvCompilers(externalSchemas, { customOptions: { ...ajvOptions, coerceTypes: false }, plugins })
-          const compile = (routeSchema: { httpPart?: string }) => (routeSchema.httpPart === 'body' ? strict : lenient)(routeSchema as never)
-          if (options.eagerValidators === true) return compile
-          return (routeSchema: { httpPart?: string }) => compiledOnFirstUse(() => (routeSchema.httpPart === 'body' ? strict : lenient)(routeSchema as never) as unknown as Validator) as never
-        },
-      },
-    },
+    frameworkErrors: (error, request, reply) => plugin!.answerFrameworkError(error, request, reply),
   }
   if (options.loggerInstance) serverOptions.loggerInstance = options.loggerInstance
   else serverOptions.logger = options.logger ?? loggerOptions(config.logLevel)
-  const app = Fastify(serverOptions).withTypeProvider<TypeBoxTypeProvider>()
+  const app = Fastify(serverOptions)
 
-  // Every answer with a body is either SweatStack's bytes, a problem string, or a small object built
-  // field by field (/auth/sweatstack/user, /health): JSON.stringify serves them all, and building
-  // fast-json-stringify serializers for the large documented response schemas would dominate start-up.
-  app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data))
-  app.decorate('config', config)
-  app.decorate('now', options.now ?? Date.now)
-  if (options.onRoute !== undefined) app.addHook('onRoute', options.onRoute)
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
+  await app.register(promptShutdown)
+  await app.register(bff, {
+    config,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.eagerValidators === undefined ? {} : { eagerValidators: options.eagerValidators }),
+    ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }),
+    onInstance: instance => {
+      plugin = instance
+      options.onPluginInstance?.(instance)
+    },
   })
-
-  // As fastify/demo: the ecosystem's plugins configured, then this app's decorators, then the routes.
-  for (const room of ['plugins/external', 'plugins/app']) {
-    await app.register(autoload, { dir: path.join(root, room), forceESM: true, ignorePattern: /\.d\.ts$/ })
-  }
-  await app.register(autoload, { dir: path.join(root, 'routes'), forceESM: true, ignorePattern: /\.d\.ts$/, autoHooks: true, cascadeHooks: true })
   return app
 }

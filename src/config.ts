@@ -15,9 +15,14 @@ export interface Config {
   sessionKeyIsEphemeral: boolean
   scopes: string[]
   loginPrompt: LoginPrompt | undefined
-  /** This server's public URL, without a trailing slash. */
+  /** This server's public URL, without a trailing slash (in a host app: the host's URL and the plugin's prefix). */
   appUrl: string
   appOrigin: string
+  /**
+   * Where the BFF's routes are mounted: '' for the standalone server, the plugin's prefix (e.g. `/bff`)
+   * when it is registered in a host app. Set by the plugin, never read from the environment.
+   */
+  basePath: string
   frontendOrigins: string[]
   port: number
   host: string
@@ -66,8 +71,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export class ConfigError extends Error {
   readonly problems: string[]
 
-  constructor (problems: string[]) {
-    super(`sweatstack-bff cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the configuration\n` +
+  /** `where`: what was read, e.g. "the plugin's options" (default: the configuration). */
+  constructor (problems: string[], where = 'the configuration') {
+    super(`sweatstack-bff cannot start: ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${where}\n` +
       problems.map(p => `  - ${p}`).join('\n'))
     this.name = 'ConfigError'
     this.problems = problems
@@ -191,6 +197,7 @@ export function loadConfig (env: Env = process.env): Config {
     loginPrompt,
     appUrl,
     appOrigin: appUrlObject.origin,
+    basePath: '',
     frontendOrigins,
     port,
     host,

@@ -93,7 +93,8 @@ export function invalidField (where: string, name: string, message: string): Pro
   return new ProblemError('invalid_request', `${where} ${name}: ${message}`, { errors: [{ in: where, name, message }] })
 }
 
-export const notAuthenticated = (): ProblemError => new ProblemError('not_authenticated', 'No SweatStack session: send the browser to /auth/sweatstack/login to sign in.')
+/** `basePath`: where the BFF's routes are mounted ('' standalone, the plugin's prefix in a host app). */
+export const notAuthenticated = (basePath = ''): ProblemError => new ProblemError('not_authenticated', `No SweatStack session: send the browser to ${basePath}/auth/sweatstack/login to sign in.`)
 
 export const sessionExpired = (detail = 'The SweatStack session has ended: send the browser to /auth/sweatstack/login to sign in again.'): ProblemError => new ProblemError('session_expired', detail)
 

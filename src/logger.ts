@@ -44,6 +44,15 @@ export function redactDeep (value: unknown, depth = 0): unknown {
   return copy
 }
 
+/** How a request appears in a log line: no query secret (the OAuth callback's `code` and `state`). */
+export function requestLogFields (request: { method: string, url: string, ip: string }): { method: string, url: string, remoteAddress: string } {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    remoteAddress: request.ip,
+  }
+}
+
 export function loggerOptions (level: string): LoggerOptions {
   return {
     level,
@@ -54,13 +63,7 @@ export function loggerOptions (level: string): LoggerOptions {
       },
     },
     serializers: {
-      req (request: { method: string, url: string, ip: string }) {
-        return {
-          method: request.method,
-          url: redactUrl(request.url),
-          remoteAddress: request.ip,
-        }
-      },
+      req: requestLogFields,
     },
   }
 }

@@ -40,17 +40,22 @@ export class TokenRefresher {
     this.#clock = options.clock ?? { now: Date.now, sleep }
   }
 
-  async refresh (refreshToken: string, requestId?: string): Promise<TokenResponse> {
+  /**
+   * `untilExpiry`: remember the answer until its access token expires rather than briefly, for a refresh
+   * whose new cookie cannot reach the browser (a host app's own route): every request still carrying
+   * the old cookie then gets the same tokens.
+   */
+  async refresh (refreshToken: string, requestId?: string, options: { untilExpiry?: boolean } = {}): Promise<TokenResponse> {
     const id = createHash('sha256').update(refreshToken).digest('base64url')
     let pending = this.#inFlight.get(id)
     if (pending === undefined) {
-      pending = this.#coordinated(id, refreshToken, requestId).finally(() => this.#inFlight.delete(id))
+      pending = this.#coordinated(id, refreshToken, requestId, options.untilExpiry === true).finally(() => this.#inFlight.delete(id))
       this.#inFlight.set(id, pending)
     }
     return pending
   }
 
-  async #coordinated (id: string, refreshToken: string, requestId?: string): Promise<TokenResponse> {
+  async #coordinated (id: string, refreshToken: string, requestId: string | undefined, untilExpiry: boolean): Promise<TokenResponse> {
     const waitUntil = this.#clock.now() + LOCK_MS
     for (;;) {
       const recent = await this.#recent(id)
@@ -61,7 +66,8 @@ export class TokenRefresher {
           const justDone = await this.#recent(id)
           if (justDone !== null) return justDone
           const tokens = await this.#refresh(refreshToken, requestId)
-          await this.#state.set(`refresh:${id}`, this.#seal(tokens), this.#rememberMs)
+          const rememberMs = untilExpiry ? Math.max(this.#rememberMs, (tokens.expires_in ?? 0) * 1000) : this.#rememberMs
+          await this.#state.set(`refresh:${id}`, this.#seal(tokens), rememberMs)
           return tokens
         } finally {
           await this.#state.unlock(id)

@@ -40,7 +40,10 @@ export function makeSessionKey (): string {
 }
 
 export interface Bff {
+  /** The server: requests go here (inject, listen). */
   app: FastifyInstance
+  /** The BFF plugin's own instance on it, where its decorators are (the session codec, the SweatStack client, the event hub). */
+  bff: FastifyInstance
   config: Config
   sessionKey: string
   /** Every log line the BFF wrote, as text. */
@@ -76,10 +79,16 @@ export async function buildBff (t: Teardown, sweatstackUrl: string, env: Record<
   })
   const logs: string[] = []
   const sink = new Writable({ write (chunk, _encoding, done) { logs.push(String(chunk)); done() } })
-  const app = await buildApp(config, { loggerInstance: pino(loggerOptions(config.logLevel), sink), now: clock.now, ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }) })
+  let bff: FastifyInstance | undefined
+  const app = await buildApp(config, {
+    loggerInstance: pino(loggerOptions(config.logLevel), sink),
+    now: clock.now,
+    onPluginInstance: instance => { bff = instance },
+    ...(options.onRoute === undefined ? {} : { onRoute: options.onRoute }),
+  })
   await app.ready()
   t.teardown(() => app.close())
-  return { app, config, sessionKey, logs, clock }
+  return { app, bff: bff!, config, sessionKey, logs, clock }
 }
 
 /**
@@ -174,10 +183,10 @@ export async function approveAtSandbox (authorizeUrl: string, userId: string): P
 /**
  * Signs `userId` in through the whole flow; returns the callback's response (a redirect to `next`). When
  * SweatStack answers `prompt=none` the OpenID Connect way, the callback sends the browser to SweatStack
- * once more (without the prompt), and this follows.
+ * once more (without the prompt), and this follows. `prefix`: where the BFF is mounted in a host app.
  */
-export async function signIn (browser: Browser, userId = athlete.id, next = `${FRONTEND}/`): Promise<LightMyRequestResponse> {
-  const login = await browser.request({ method: 'GET', url: `/auth/sweatstack/login?next=${encodeURIComponent(next)}` })
+export async function signIn (browser: Browser, userId = athlete.id, next = `${FRONTEND}/`, prefix = ''): Promise<LightMyRequestResponse> {
+  const login = await browser.request({ method: 'GET', url: `${prefix}/auth/sweatstack/login?next=${encodeURIComponent(next)}` })
   if (login.statusCode !== 302) throw new Error(`login answered ${login.statusCode}`)
   let authorize = login.headers.location as string
   for (let round = 1; ; round++) {

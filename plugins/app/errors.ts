@@ -18,8 +18,16 @@ const FASTIFY_ERRORS: Record<string, ProblemCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
 }
 
+export interface ErrorsOptions {
+  /**
+   * Answer unknown URLs under the BFF's prefix (default). Off only when the BFF is registered in a
+   * host app without a prefix: unknown URLs are then the host's, and so is its not-found handler.
+   */
+  notFoundHandler?: boolean
+}
+
 /** Every error leaves as RFC 9457 problem+json with a `code` from the catalog and the request id. */
-export default fp(async function errors (fastify) {
+export default fp(async function errors (fastify, options: ErrorsOptions) {
   fastify.decorate('answerFrameworkError', function (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     // No route, so no route hooks: the security headers come precomputed.
     reply.headers(fastify.securityHeaders)
@@ -35,9 +43,10 @@ export default fp(async function errors (fastify) {
     return sendProblem(request, reply, problem)
   })
 
+  if (options.notFoundHandler === false) return
   // Probing for URLs is rate limited like sign-in.
-  fastify.setNotFoundHandler({ preHandler: fastify.rateLimit({ max: fastify.config.authRateLimitPerMinute, timeWindow: '1 minute' }) }, async function (request, reply) {
-    return sendProblem(request, reply, new ProblemError('route_not_found', `${request.method} ${request.url.split('?')[0]} is not a route of this server; see /docs for the ones there are.`))
+  fastify.setNotFoundHandler({ preHandler: fastify.authRateLimit() }, async function (request, reply) {
+    return sendProblem(request, reply, new ProblemError('route_not_found', `${request.method} ${request.url.split('?')[0]} is not a route of this server; see ${fastify.config.basePath}/docs for the ones there are.`))
   })
 }, { name: 'errors' })
 

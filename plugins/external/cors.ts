@@ -7,6 +7,10 @@ const MAX_LOGGED_ORIGINS = 100
 /** Only the configured frontends may call with credentials; X-CSRF is allowed so it can force a preflight. */
 export default fp(async function corsPolicy (fastify) {
   const { frontendOrigins, appOrigin } = fastify.config
+  // A host app's @fastify/cors above the BFF would answer the BFF's preflights itself, with its own policy.
+  if (fastify.hasRequestDecorator('corsPreflightEnabled')) {
+    throw new Error('sweatstack-bff: @fastify/cors is registered where sweatstack-bff is (at your app\'s root?): its hooks run for the BFF\'s routes too and would answer their CORS preflights with your policy, not FRONTEND_ORIGINS (frontendOrigins). Register @fastify/cors in the encapsulated context of your own routes instead (app.register(async api => { await api.register(cors, ...); api.get(...) })).')
+  }
 
   // A browser hides a CORS refusal from the page (it sees a network error, like a dead server), so the
   // BFF says it, once per origin, with the fix. Before @fastify/cors's hook, which answers preflights itself.

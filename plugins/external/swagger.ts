@@ -70,11 +70,12 @@ export default fp(async function openapi (fastify) {
     transformObject: (documents) => withoutUnusedSchemas((documents as { openapiObject: Document }).openapiObject) as never,
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
   })
-  const docsUrl = `${fastify.config.appUrl}/docs`
+  const { appUrl, basePath } = fastify.config
+  const docsUrl = `${appUrl}/docs`
   const sessionBarUrls = {
-    userUrl: '/auth/sweatstack/user?optional=true',
-    loginUrl: `/auth/sweatstack/login?next=${encodeURIComponent(docsUrl)}`,
-    logoutUrl: '/auth/sweatstack/logout',
+    userUrl: `${basePath}/auth/sweatstack/user?optional=true`,
+    loginUrl: `${basePath}/auth/sweatstack/login?next=${encodeURIComponent(docsUrl)}`,
+    logoutUrl: `${basePath}/auth/sweatstack/logout`,
   }
   await fastify.register(swaggerUi, {
     routePrefix: '/docs',

@@ -16,6 +16,7 @@ declare module 'fastify' {
  */
 export default fp(async function loadShedding (fastify) {
   const maxEventLoopDelay = fastify.config.loadSheddingEventLoopDelayMs
+  const probes = new Set([`${fastify.config.basePath}/health`, `${fastify.config.basePath}/ready`])
   if (maxEventLoopDelay === 0) {
     fastify.decorate('isOverloaded', () => false)
     return
@@ -25,7 +26,7 @@ export default fp(async function loadShedding (fastify) {
     sampleInterval: 100,
     retryAfter: 5,
     pressureHandler: (request, _reply, type, value) => {
-      if (request.routeOptions.url === '/health' || request.routeOptions.url === '/ready') return
+      if (probes.has(request.routeOptions.url ?? '')) return
       if (!fastify.isOverloaded()) return
       request.log.warn({ type, value }, 'shedding load')
       throw overloaded()

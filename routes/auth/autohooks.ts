@@ -7,6 +7,6 @@ import type { FastifyInstance } from 'fastify'
  */
 export default async function authRules (fastify: FastifyInstance) {
   fastify.addHook('onRequest', fastify.privateAnswers)
-  fastify.addHook('onRequest', fastify.rateLimit({ max: fastify.config.authRateLimitPerMinute, timeWindow: '1 minute' }))
+  fastify.addHook('onRequest', fastify.authRateLimit())
   fastify.addHook('onRequest', fastify.antiForgery('unsafe'))
 }

@@ -115,7 +115,7 @@ t.test('live events reach the user\'s browsers, and only theirs', async t => {
   t.equal(replayed[0]!.id, received[1]!.id, 'the missed event is replayed')
 
   for (const stream of [aliceStream, bobStream, coachStream, resumed]) await stream.close()
-  await eventually('no listener left', () => stack.app.events.listenerCount === 0)
+  await eventually('no listener left', () => stack.bff.events.listenerCount === 0)
   t.pass('closed streams leave no listener behind')
 })
 

@@ -12,7 +12,7 @@ t.test('no token, code, verifier, state or secret ever reaches a log line, even 
   secrets.add(authorize.searchParams.get('code_challenge')!)
   const loginCookie = decodeURIComponent(browser.cookies.get('sweatstack_login')!.value)
   secrets.add(loginCookie)
-  const pending = stack.app.decodeSecureSession(loginCookie, undefined, 'loginSession')?.get('pending') as Array<{ verifier: string }>
+  const pending = stack.bff.decodeSecureSession(loginCookie, undefined, 'sweatstackLogin')?.get('pending') as Array<{ verifier: string }>
   secrets.add(pending[0]!.verifier)
   const callbackUrl = await approveAtSandbox(authorize.href, athlete.id)
   secrets.add(callbackUrl.searchParams.get('code')!)
@@ -20,13 +20,13 @@ t.test('no token, code, verifier, state or secret ever reaches a log line, even 
   secrets.add(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))
 
   // The tokens themselves, read straight out of the session.
-  const session = stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))
+  const session = stack.bff.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))
   const principal = session?.get('principal')
   secrets.add(principal!.accessToken)
   secrets.add(principal!.refreshToken!)
 
   await browser.api('/api/v1/activities/?limit=2') // refreshes (30 s tokens)
-  const refreshed = stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))?.get('principal')
+  const refreshed = stack.bff.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))?.get('principal')
   secrets.add(refreshed!.accessToken)
   await browser.request({ method: 'GET', url: '/auth/sweatstack/callback?code=leaked-code-value&state=leaked-state-value' })
   secrets.add('leaked-code-value')

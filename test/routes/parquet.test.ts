@@ -10,7 +10,7 @@ t.test('Parquet streams through unchanged; Accept: application/json gives the sa
   await signIn(browser)
   const activity = stack.sandbox.sandbox.createActivity({ userId: athlete.id, sport: 'cycling.road', durationSeconds: 3 * 3600, metrics: EIGHT_METRICS })
 
-  const direct = await fetch(`${stack.sandbox.url}/api/v1/activities/${activity.id}/data`, { headers: { authorization: `Bearer ${stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!.accessToken}` } })
+  const direct = await fetch(`${stack.sandbox.url}/api/v1/activities/${activity.id}/data`, { headers: { authorization: `Bearer ${stack.bff.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!.accessToken}` } })
   const original = Buffer.from(await direct.arrayBuffer())
 
   const parquet = await browser.api(`/api/v1/activities/${activity.id}/data`)

@@ -164,11 +164,11 @@ t.test('a browser that goes away cancels the call to SweatStack', async t => {
   stack.sandbox.sandbox.addFault({ path: '/api/v1/activities/', delayMs: 5000, times: 1 })
   const controller = new AbortController()
   const pending = fetch(`http://127.0.0.1:${address.port}/api/v1/activities/`, { headers: { cookie: browser.cookieHeader('/api/v1/activities/'), 'x-csrf': '1' }, signal: controller.signal }).catch(() => 'aborted')
-  await eventually('the call to SweatStack under way', () => stack.app.sweatstack.poolStats().running === 1)
+  await eventually('the call to SweatStack under way', () => stack.bff.sweatstack.poolStats().running === 1)
   controller.abort()
   t.equal(await pending, 'aborted')
   // The sandbox holds the call for 5 s: ending well before that is the cancellation.
-  await eventually('the call to SweatStack cancelled', () => stack.app.sweatstack.poolStats().running === 0, 2000)
+  await eventually('the call to SweatStack cancelled', () => stack.bff.sweatstack.poolStats().running === 0, 2000)
   t.pass('the call to SweatStack is cancelled with the browser\'s request')
 })
 
@@ -194,7 +194,7 @@ t.test('closing finishes requests in flight and stops within its bound', async t
   const { stack, browser } = await signedIn(t)
   stack.sandbox.sandbox.addFault({ path: '/api/v1/activities/', delayMs: 400, times: 1 })
   const inFlight = browser.api('/api/v1/activities/?limit=1')
-  await eventually('the call to SweatStack under way', () => stack.app.sweatstack.poolStats().running === 1)
+  await eventually('the call to SweatStack under way', () => stack.bff.sweatstack.poolStats().running === 1)
   const started = performance.now()
   await stack.app.close()
   const response = await inFlight

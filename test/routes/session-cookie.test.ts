@@ -16,12 +16,12 @@ t.test('a tampered, truncated or garbage cookie is an anonymous request, never a
 
 t.test('a session past its maximum age is session_expired', async t => {
   const stack = await startStack(t)
-  const old = stack.app.createSecureSession({
+  const old = stack.bff.createSecureSession({
     principal: { userId: athlete.id, name: null, accessToken: 'x', refreshToken: 'y', expiresAt: 0, scopes: [] },
     sid: 'old-session',
     createdAt: stack.clock.now() - 8 * 24 * 3600_000,
   })
-  const cookie = encodeURIComponent(stack.app.encodeSecureSession(old))
+  const cookie = encodeURIComponent(stack.bff.encodeSecureSession(old))
   const response = await stack.app.inject({ url: '/api/v1/activities/', headers: { cookie: `sweatstack_session=${cookie}`, 'x-csrf': '1' } })
   t.equal(response.statusCode, 401)
   t.equal(response.json().code, 'session_expired')
@@ -30,11 +30,11 @@ t.test('a session past its maximum age is session_expired', async t => {
 
 t.test('a session made before sessions had ids cannot be signed out, so it ends at once', async t => {
   const stack = await startStack(t)
-  const withoutId = stack.app.createSecureSession({
+  const withoutId = stack.bff.createSecureSession({
     principal: { userId: athlete.id, name: null, accessToken: 'x', refreshToken: 'y', expiresAt: 0, scopes: [] },
     createdAt: stack.clock.now() - 60_000,
   })
-  const cookie = encodeURIComponent(stack.app.encodeSecureSession(withoutId))
+  const cookie = encodeURIComponent(stack.bff.encodeSecureSession(withoutId))
   const response = await stack.app.inject({ url: '/api/v1/activities/', headers: { cookie: `sweatstack_session=${cookie}`, 'x-csrf': '1' } })
   t.equal(response.statusCode, 401)
   t.equal(response.json().code, 'session_expired')

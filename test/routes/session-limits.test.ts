@@ -5,13 +5,13 @@ import type { SessionIdentity } from '../../plugins/app/session/session-data.ts'
 
 /** A session cookie made directly with the BFF's key, for times a test cannot wait for. */
 function craftCookie (stack: Stack, fields: Record<string, unknown>): string {
-  return `sweatstack_session=${encodeURIComponent(stack.app.encodeSecureSession(stack.app.createSecureSession(fields)))}`
+  return `sweatstack_session=${encodeURIComponent(stack.bff.encodeSecureSession(stack.bff.createSecureSession(fields)))}`
 }
 
 async function signedInIdentity (stack: Stack, userId: string): Promise<SessionIdentity> {
   const browser = new Browser(stack.app)
   await signIn(browser, userId)
-  return stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!
+  return stack.bff.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!
 }
 
 t.test('idle and absolute limits are enforced from inside the cookie, on the BFF\'s clock', async t => {
@@ -58,7 +58,7 @@ t.test('a recently used session is not rewritten; an older one is touched with t
   const touched = stale.cookies.find(c => c.name === 'sweatstack_session')
   t.ok(touched, 'touched after the touch interval')
   t.ok(touched!.maxAge! <= 86400 - 610 && touched!.maxAge! > 86400 - 620, `Max-Age is what is left of the maximum age (${touched!.maxAge})`)
-  const lastSeen = stack.app.decodeSecureSession(touched!.value)!.get('lastSeenAt')!
+  const lastSeen = stack.bff.decodeSecureSession(touched!.value)!.get('lastSeenAt')!
   t.ok(Math.abs(stack.clock.now() - lastSeen) < 5000, 'last seen: now, on the BFF\'s clock')
 })
 

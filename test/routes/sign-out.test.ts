@@ -69,7 +69,7 @@ t.test('open event streams of an ended session close; at most five per session',
   t.equal(oldest!.event, 'stream_closed')
   t.same(JSON.parse(oldest!.data), { reason: 'too_many_streams' }, 'the sixth stream closed the oldest')
   await streams[0]!.ended
-  t.equal(stack.app.events.listenerCount, 5)
+  t.equal(stack.bff.events.listenerCount, 5)
 
   t.equal((await post(browser, '/auth/sweatstack/logout')).statusCode, 204)
   for (const stream of streams.slice(1)) {
@@ -77,7 +77,7 @@ t.test('open event streams of an ended session close; at most five per session',
     t.same([last!.event, JSON.parse(last!.data)], ['stream_closed', { reason: 'signed_out' }])
     await stream.ended
   }
-  t.equal(stack.app.events.listenerCount, 0, 'no stream left open')
+  t.equal(stack.bff.events.listenerCount, 0, 'no stream left open')
   const reconnect = await open()
   t.equal(reconnect.status, 401, 'and EventSource\'s reconnection is refused')
   await reconnect.close()

@@ -6,7 +6,7 @@ import type { Stack } from '../helper.ts'
 const expiring = { sandbox: { accessTokenTtlSeconds: 30 } }
 
 function accessTokenOf (stack: Stack, cookieValue: string): string | undefined {
-  return stack.app.decodeSecureSession(decodeURIComponent(cookieValue))?.get('principal')?.accessToken
+  return stack.bff.decodeSecureSession(decodeURIComponent(cookieValue))?.get('principal')?.accessToken
 }
 
 for (const rotate of [false, true]) {
@@ -43,7 +43,7 @@ t.test('with rotation, each refresh uses the refresh token the previous one retu
     // Each call finds its 30 s token expiring and refreshes with the rotated token from the last cookie.
     const response = await browser.api('/api/v1/activities/?limit=1')
     t.equal(response.statusCode, 200, `call ${i + 1}`)
-    refreshTokens.add(stack.app.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!.refreshToken!)
+    refreshTokens.add(stack.bff.decodeSecureSession(decodeURIComponent(browser.cookies.get('sweatstack_session')!.value))!.get('principal')!.refreshToken!)
   }
   t.equal(stack.sandbox.sandbox.stats().token.refresh_token, 3)
   t.equal(refreshTokens.size, 3, 'a new refresh token each time, all accepted')

@@ -108,7 +108,7 @@ t.test(`soak: ${SECONDS} s of mixed traffic with 10% of upstream calls failing`,
   t.ok(end.rss - start.rss < 300, `RSS bounded (+${(end.rss - start.rss).toFixed(0)} MB)`)
   const connections = await new Promise<number>(resolve => stack.app.server.getConnections((_error, count) => resolve(count)))
   t.equal(connections, 0, 'no browser connection left open')
-  const pool = stack.app.sweatstack.poolStats()
+  const pool = stack.bff.sweatstack.poolStats()
   t.same({ running: pool.running, pending: pool.pending }, { running: 0, pending: 0 }, 'no call to SweatStack left in flight')
   const endSockets = process.getActiveResourcesInfo().filter(type => type === 'TCPSocketWrap').length
   t.comment(`soak: TCP sockets ${startSockets} → ${endSockets} (upstream keep-alive pool: ${pool.connected})`)

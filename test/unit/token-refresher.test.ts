@@ -69,6 +69,18 @@ t.test('the answer is remembered for a while, for requests still carrying the ol
   t.equal(calls.length, 2, 'later: a refresh of its own')
 })
 
+t.test('a refresh whose cookie cannot reach the browser (a host app\'s route) is remembered until its token expires', async t => {
+  const { calls, clock, replica } = setup()
+  const refresher = replica()
+  await refresher.refresh('rt-7', undefined, { untilExpiry: true })
+  clock.time += 899_000
+  t.equal((await refresher.refresh('rt-7')).access_token, 'access-1', 'within the 900 s the token lives: the same tokens, no refresh')
+  t.equal(calls.length, 1)
+  clock.time += 2_000
+  await refresher.refresh('rt-7')
+  t.equal(calls.length, 2, 'after it expired: a refresh of its own')
+})
+
 t.test('a record sealed with another key (a rotated session key) is not used', async t => {
   const { calls, replica } = setup()
   await replica(randomBytes(32)).refresh('rt-4')

@@ -5,10 +5,9 @@ import { ProblemError, notAuthenticated, sessionExpired } from '../../../src/err
 import { SessionRevocations } from '../../../src/session-revocations.ts'
 import type { SweatStackClient, TokenResponse } from '../../../src/sweatstack-client.ts'
 import type { TokenRefresher } from '../../../src/token-refresher.ts'
-import type { SessionData } from '@fastify/secure-session'
-import type { SessionIdentity, TokenOwner } from './session-data.ts'
+import type { Session, SessionData } from '@fastify/secure-session'
 import { SignIn } from './sign-in.ts'
-import type { CallbackQuery } from './sign-in.ts'
+import type { CallbackQuery, SessionIdentity, SessionInfo, StreamScope, SweatStackSession, TokenOwner } from './types.ts'
 import { identityFromTokens } from './tokens.ts'
 
 /** What every request's session door shares: set up once by the session plugin. */
@@ -21,7 +20,7 @@ export interface SessionContext {
   /** simple-oauth2's client, configured by @fastify/oauth2 (documented as `fastify.<name>.oauth2`). */
   oauth: AuthorizationCodeClient
   /** The session cookie's size in bytes, as browsers count it, for the session as it stands. */
-  cookieBytes: (request: FastifyRequest) => number
+  cookieBytes: (session: Session) => number
 }
 
 /** The part of simple-oauth2's AuthorizationCode client this app uses (simple-oauth2 ships no types). */
@@ -33,33 +32,20 @@ export interface AuthorizationCodeClient {
 /** Browsers drop a cookie whose name and value exceed 4096 bytes. */
 export const COOKIE_LIMIT_BYTES = 4096
 
-/** What GET /auth/sweatstack/user says about the session (never a token). */
-export interface SessionInfo {
-  userId: string
-  name: string | null
-  selectedUserId: string | null
-  selectedName: string | null
-  scopes: string[]
-  expiresAt: string
-}
-
-/** Who an event stream is for, and which session it belongs to (so it closes when the session ends). */
-export interface StreamScope {
-  sessionId: string
-  userId: string
-  createdAt: number
-  /** The signed-in user, and in coach mode the selected athlete. */
-  userIds: string[]
-}
-
 /**
  * The session behind one door: the only code that reads or writes session keys. Every route and
  * plugin goes through `request.sweatstack` (identity, tokens, coach mode, sign-out); sign-in lives in
  * ./sign-in.ts beside it.
  */
-export class SweatStackSession {
+export class SessionDoor implements SweatStackSession {
   readonly #request: FastifyRequest
   readonly #context: SessionContext
+  /**
+   * On a host app's own route, where the plugin's hooks do not run: reads the session from the cookie.
+   * Nothing written there reaches the browser (see #refreshed).
+   */
+  readonly #readSession: (() => Session) | undefined
+  #sessionObject: Session | undefined
   #identity: Promise<SessionIdentity> | undefined
   /**
    * The session's fields, read once: every call on @fastify/secure-session's session object goes
@@ -70,25 +56,33 @@ export class SweatStackSession {
   /** Once the session is checked: how long its cookie may live from now. */
   #maxAgeSeconds: number | undefined
 
-  constructor (request: FastifyRequest, context: SessionContext) {
+  /** `readSession`: only for a host app's own routes, where @fastify/secure-session's hooks do not run. */
+  constructor (request: FastifyRequest, context: SessionContext, readSession?: () => Session) {
     this.#request = request
     this.#context = context
+    this.#readSession = readSession
+  }
+
+  /** The encrypted cookie's session: decrypted by @fastify/secure-session on the plugin's routes, here on a host's. */
+  get #session (): Session {
+    this.#sessionObject ??= this.#readSession?.() ?? this.#request.sweatstackSession
+    return this.#sessionObject
   }
 
   #get<Key extends keyof SessionData> (key: Key): SessionData[Key] | undefined {
-    this.#fields ??= this.#request.session.data() ?? {}
+    this.#fields ??= this.#session.data() ?? {}
     return this.#fields[key]
   }
 
   #set<Key extends keyof SessionData> (key: Key, value: SessionData[Key] | undefined): void {
-    if (this.#maxAgeSeconds !== undefined) this.#request.session.options({ maxAge: this.#maxAgeSeconds })
-    this.#request.session.set(key, value)
+    if (this.#maxAgeSeconds !== undefined) this.#session.options({ maxAge: this.#maxAgeSeconds })
+    this.#session.set(key, value)
     if (this.#fields !== undefined) this.#fields[key] = value
   }
 
   /** Ends the session: the cookie is cleared when the answer goes out. */
   #delete (): void {
-    this.#request.session.delete()
+    this.#session.delete()
     this.#fields = {}
   }
 
@@ -113,7 +107,11 @@ export class SweatStackSession {
     if (!options.forceRefresh && identity.expiresAt - config.refreshMarginSeconds > now() / 1000) return identity.accessToken
     if (identity.refreshToken === null) return this.#end(key, 'the access token expired and SweatStack gave no refresh token')
     try {
-      const refreshed = identityFromTokens(await refresher.refresh(identity.refreshToken, this.#request.id), now(), identity)
+      // On a host's own route the refreshed cookie cannot be sent (no hook of the plugin runs there), so the
+      // refresh is remembered until the new token expires: the next request with the old cookie gets the
+      // same tokens without refreshing again, and the plugin's next answer to the browser stores them.
+      const remember = this.#readSession === undefined ? {} : { untilExpiry: true }
+      const refreshed = identityFromTokens(await refresher.refresh(identity.refreshToken, this.#request.id, remember), now(), identity)
       this.#set(key, refreshed)
       this.ensureFits()
       this.#request.log.info({ userId: refreshed.userId, identity: key }, 'refreshed the SweatStack access token')
@@ -152,6 +150,7 @@ export class SweatStackSession {
 
   /** Coach mode: act as `userId` with SweatStack's delegated token (its 403/404 say who may be selected). */
   async selectAthlete (userId: string, teamId?: string): Promise<SessionInfo> {
+    this.#onPluginRoute('selectAthlete')
     if (userId === (await this.identity()).userId) return this.selectSelf()
     const { client, now } = this.#context
     const tokens = await client.json<TokenResponse>({
@@ -176,6 +175,7 @@ export class SweatStackSession {
   }
 
   async selectSelf (): Promise<SessionInfo> {
+    this.#onPluginRoute('selectSelf')
     await this.identity()
     this.#set('selected', undefined)
     return this.info()
@@ -192,7 +192,7 @@ export class SweatStackSession {
     if (options.everywhere === true) await revocations.endEverySession((await this.identity()).userId, config.sessionMaxAgeSeconds * 1000)
     else if (sid !== undefined) await revocations.endSession(sid, (this.#get('createdAt') ?? now()) + config.sessionMaxAgeSeconds * 1000)
     this.#delete()
-    this.#request.loginSession.delete()
+    if (this.#readSession === undefined) this.#request.sweatstackLogin.delete()
     return userId
   }
 
@@ -210,17 +210,23 @@ export class SweatStackSession {
 
   /** Starts a sign-in that returns to `next`; answers SweatStack's authorize URL to send the browser to. */
   startSignIn (next: string): string {
-    return new SignIn(this.#request, this.#context, this).start(next, this.#context.config.loginPrompt)
+    return new SignIn(this.#request, this.#context, this.#onPluginRoute('startSignIn')).start(next, this.#context.config.loginPrompt)
   }
 
   /** Finishes the sign-in SweatStack sent the browser back from; answers where to send the browser next. */
   finishSignIn (query: CallbackQuery, fallback: string): Promise<string> {
-    return new SignIn(this.#request, this.#context, this).finish(query, fallback)
+    return new SignIn(this.#request, this.#context, this.#onPluginRoute('finishSignIn')).finish(query, fallback)
+  }
+
+  /** Signing in and coach mode write the cookies, which only the plugin's own routes can send. */
+  #onPluginRoute (method: string): this {
+    if (this.#readSession !== undefined) throw new Error(`request.sweatstack.${method}() works only on the plugin's own routes; send the browser to its /auth/sweatstack/login to sign in.`)
+    return this
   }
 
   /** Starts a fresh session for a completed sign-in; throws `session_too_large` when it would not fit a cookie. */
   begin (principal: SessionIdentity): void {
-    const session = this.#request.session
+    const session = this.#session
     const now = this.#context.now()
     session.regenerate()
     this.#fields = undefined
@@ -250,7 +256,7 @@ export class SweatStackSession {
 
   /** Throws a 500 problem when the session as it stands would be too large a cookie for browsers. */
   ensureFits (): void {
-    const bytes = this.#context.cookieBytes(this.#request)
+    const bytes = this.#context.cookieBytes(this.#session)
     if (bytes <= COOKIE_LIMIT_BYTES) return
     this.#request.log.error({ bytes, limit: COOKIE_LIMIT_BYTES }, 'the session cookie would be too large for browsers; SweatStack\'s tokens are larger than expected')
     throw new ProblemError('session_too_large', `The session would need a ${bytes}-byte cookie; browsers drop cookies over ${COOKIE_LIMIT_BYTES} bytes. Request fewer scopes or report this to the BFF's operators.`)
@@ -260,7 +266,7 @@ export class SweatStackSession {
     const { config, now: clock, revocations } = this.#context
     const principal = this.#get('principal')
     const sid = this.#get('sid')
-    if (principal === undefined) throw notAuthenticated()
+    if (principal === undefined) throw notAuthenticated(config.basePath)
     if (sid === undefined) {
       // Made before sessions had ids: it cannot be signed out, so it ends now.
       this.#delete()

@@ -1,13 +1,6 @@
-/** A SweatStack identity with its tokens, as kept inside the encrypted session cookie. */
-export interface SessionIdentity {
-  userId: string
-  name: string | null
-  accessToken: string
-  refreshToken: string | null
-  /** Access-token expiry, epoch seconds. */
-  expiresAt: number
-  scopes: string[]
-}
+import type { SessionIdentity } from './types.ts'
+
+export type { SessionIdentity, TokenOwner } from './types.ts'
 
 /** A sign-in started in this browser and not finished yet; several tabs may each have one. */
 export interface PendingLogin {
@@ -19,9 +12,6 @@ export interface PendingLogin {
   /** The `prompt` sent to SweatStack, if any: with `none`, a `login_required` answer is tried once more without it. */
   prompt?: string
 }
-
-/** Whose token a call uses: the selected athlete's in coach mode (`active`), or the signed-in user's own. */
-export type TokenOwner = 'active' | 'principal'
 
 declare module '@fastify/secure-session' {
   interface SessionData {

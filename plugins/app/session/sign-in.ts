@@ -2,8 +2,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { withQueryParameter } from '../../../src/redirect-target.ts'
 import type { TokenResponse } from '../../../src/sweatstack-client.ts'
-import type { SessionContext, SweatStackSession } from './door.ts'
+import type { SessionContext } from './door.ts'
 import type { PendingLogin } from './session-data.ts'
+import type { CallbackQuery, SweatStackSession } from './types.ts'
 import { identityFromTokens } from './tokens.ts'
 
 /** How long a started sign-in may take before its state is forgotten. */
@@ -14,12 +15,6 @@ const MAX_PENDING_LOGINS = 3
 const NEEDS_THE_USER = new Set(['login_required', 'interaction_required', 'consent_required', 'account_selection_required'])
 
 export const CALLBACK_PATH = '/auth/sweatstack/callback'
-
-export interface CallbackQuery {
-  code?: string
-  state?: string
-  error?: string
-}
 
 /**
  * The authorization-code flow with PKCE (S256). @fastify/oauth2 is configured with SweatStack's
@@ -58,7 +53,7 @@ export class SignIn {
     const createdAt = Math.floor(now() / 1000)
     const stillPending = this.#pending().filter(entry => entry.createdAt + LOGIN_TTL_SECONDS > createdAt && entry.state !== replacing?.state)
     const pending: PendingLogin = { state, verifier, next, createdAt, ...(prompt === undefined ? {} : { prompt }) }
-    this.#request.loginSession.set('pending', [...stillPending.slice(-(MAX_PENDING_LOGINS - 1)), pending])
+    this.#request.sweatstackLogin.set('pending', [...stillPending.slice(-(MAX_PENDING_LOGINS - 1)), pending])
     return authorizeUrl
   }
 
@@ -115,7 +110,7 @@ export class SignIn {
   }
 
   #pending (): PendingLogin[] {
-    return this.#request.loginSession.get('pending') ?? []
+    return this.#request.sweatstackLogin.get('pending') ?? []
   }
 
   /** The pending sign-in of this browser that `state` belongs to, if it is still fresh (compared in constant time). */
@@ -132,8 +127,8 @@ export class SignIn {
   /** A state is single use. */
   #forget (used: PendingLogin): void {
     const rest = this.#pending().filter(entry => entry.state !== used.state)
-    if (rest.length === 0) this.#request.loginSession.delete()
-    else this.#request.loginSession.set('pending', rest)
+    if (rest.length === 0) this.#request.sweatstackLogin.delete()
+    else this.#request.sweatstackLogin.set('pending', rest)
   }
 }
 

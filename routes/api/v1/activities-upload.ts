@@ -16,9 +16,8 @@ export const MAX_UPLOAD_FILES = 10
  */
 const upload: FastifyPluginAsync = async (fastify) => {
   const maxFileBytes = fastify.config.uploadMaxFileBytes
-  await fastify.register(multipart, {
-    limits: { files: MAX_UPLOAD_FILES, fileSize: maxFileBytes, fields: 20, fieldSize: 64 * 1024, parts: 40, headerPairs: 100 },
-  })
+  // A host app may have @fastify/multipart already; either way the limits are this route's (given per call).
+  if (!fastify.hasRequestDecorator('isMultipart')) await fastify.register(multipart)
 
   fastify.route({
     method: 'POST',
@@ -64,8 +63,9 @@ async function forwardUpload (request: FastifyRequest, reply: FastifyReply, maxF
     }
   }
   try {
+    const limits = { files: MAX_UPLOAD_FILES, fileSize: maxFileBytes, fields: 20, fieldSize: 64 * 1024, parts: 40, headerPairs: 100 }
     return await reply.forwardToSweatStack(op.uploadActivities, {
-      rawBody: { body: Readable.from(reframed(request.parts())), contentType: `multipart/form-data; boundary=${boundary}` },
+      rawBody: { body: Readable.from(reframed(request.parts({ limits }))), contentType: `multipart/form-data; boundary=${boundary}` },
     })
   } catch (error) {
     // When reading the browser's upload failed, that is the problem to report, not the aborted upstream call.

@@ -100,7 +100,8 @@ function sharedChromium (): Promise<Browser> {
   return chromiumProcess
 }
 
-async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
+/** A new context (own cookies) in this file's Chromium, on the test calendar, allowed nothing but loopback: what it tried elsewhere goes to `offLoopback`, errors thrown in its pages to `pageErrors`. */
+export async function launch (clock: TestClock, offLoopback: string[], pageErrors: string[], options: LaunchOptions = {}): Promise<{ context: BrowserContext, page: Page }> {
   const context = await (await sharedChromium()).newContext({
     viewport: options.viewport ?? { width: 1280, height: 860 },
     ...(options.mobile === true ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
