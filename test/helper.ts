@@ -265,3 +265,12 @@ export async function eventually (what: string, check: () => boolean | Promise<b
 }
 
 export { freePort }
+
+/** A concrete path for a route: each parameter a well-formed value (the athlete, for the coach's select-user). */
+export function concretePath (url: string): string {
+  return url
+    .replace(':userId', athlete.id)
+    .replace(':measure', 'body_mass')
+    .replace(/:\w+/g, '01JV7Q4ZK8W3N5T2B6X9C0D1EF')
+    .replace('*', 'index.html')
+}

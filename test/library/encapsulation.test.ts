@@ -3,7 +3,7 @@
 // routes are read from the host's route table as it is built, and every one of them is checked.
 import t from 'tap'
 import type { Test } from 'tap'
-import { Browser, athlete, coach, signIn } from '../helper.ts'
+import { Browser, coach, concretePath, signIn } from '../helper.ts'
 import { HOST_URL, PREFIX, startHost } from './helper.ts'
 
 const FRONTEND = 'http://localhost:5173'
@@ -100,15 +100,6 @@ t.test('the host\'s own routes: none of the plugin\'s hooks, headers, handlers, 
   t.equal(sandbox.sandbox.stats().requests, before, 'and none of it called SweatStack')
 })
 
-/** A concrete path for a route: each parameter a well-formed value (the athlete, for the coach's select-user). */
-function concrete (url: string): string {
-  return url
-    .replace(':userId', athlete.id)
-    .replace(':measure', 'body_mass')
-    .replace(/:\w+/g, '01JV7Q4ZK8W3N5T2B6X9C0D1EF')
-    .replace('*', 'index.html')
-}
-
 const pluginRoutes = stack.routes.filter(route => route.url.startsWith(`${PREFIX}/`) && route.method !== 'OPTIONS')
 const hostRoutes = stack.routes.filter(route => !route.url.startsWith(`${PREFIX}/`))
 t.ok(pluginRoutes.length > 60, `${pluginRoutes.length} routes of the plugin in the host's route table`)
@@ -118,7 +109,7 @@ t.test('every route of the plugin keeps every defence under the prefix', async t
   const before = sandbox.sandbox.stats().requests
   let checked = 0
   for (const route of pluginRoutes) {
-    const path = concrete(route.url)
+    const path = concretePath(route.url)
     const api = path.startsWith(`${PREFIX}/api/`)
     const gated = api || (path.startsWith(`${PREFIX}/auth/`) && UNSAFE.has(route.method))
     const body = UNSAFE.has(route.method) ? { payload: 'x' } : {}
@@ -145,7 +136,7 @@ t.test('every route of the plugin keeps every defence under the prefix', async t
     if ((api || path.startsWith(`${PREFIX}/auth/`)) && route.url.includes('/:') && route.method !== 'HEAD') {
       // A path id that is not one, signed in and with the header: refused before SweatStack is called.
       const bad = route.url.replace(/:\w+/, 'bad.id')
-      const refused = await victim.request({ method: route.method as 'GET', url: concrete(bad), headers: { 'x-csrf': '1', origin: HOST_URL } })
+      const refused = await victim.request({ method: route.method as 'GET', url: concretePath(bad), headers: { 'x-csrf': '1', origin: HOST_URL } })
       t.equal(refused.statusCode, 400, `${route.method} ${bad}: a malformed path id is a 400`)
       t.equal(refused.json().code, 'invalid_request')
     }
@@ -159,7 +150,7 @@ t.test('every route of the plugin keeps every defence under the prefix', async t
 })
 
 t.test('CORS answers preflights under the prefix for the frontend origins only', async t => {
-  const paths = [...new Set(pluginRoutes.map(route => concrete(route.url)))]
+  const paths = [...new Set(pluginRoutes.map(route => concretePath(route.url)))]
   for (const path of paths) {
     const allowed = await app.inject({ method: 'OPTIONS', url: path, headers: { origin: FRONTEND, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-csrf' } })
     t.equal(allowed.headers['access-control-allow-origin'], FRONTEND, `${path}: the frontend may call`)

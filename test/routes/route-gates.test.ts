@@ -4,7 +4,7 @@
 // of the route it did reach); it never gets further; and none of it reaches SweatStack.
 import t from 'tap'
 import type { RouteOptions } from 'fastify'
-import { FRONTEND, athlete, coach, signIn, startStack, Browser } from '../helper.ts'
+import { FRONTEND, coach, concretePath, signIn, startStack, Browser } from '../helper.ts'
 import { closeRawAgent, sendRaw } from '../raw-http.ts'
 
 interface Route { method: string, url: string }
@@ -20,15 +20,6 @@ const port = (stack.app.server.address() as { port: number }).port
 const coachBrowser = new Browser(stack.app)
 await signIn(coachBrowser, coach.id)
 const coachCookie = coachBrowser.cookieHeader('/')
-
-/** A concrete path for a route: each parameter a well-formed value (the athlete, for the coach's select-user). */
-function concrete (url: string): string {
-  return url
-    .replace(':userId', athlete.id)
-    .replace(':measure', 'body_mass')
-    .replace(/:\w+/g, '01JV7Q4ZK8W3N5T2B6X9C0D1EF')
-    .replace('*', 'index.html')
-}
 
 const hex = (char: string, upper: boolean) => '%' + char.charCodeAt(0).toString(16)[upper ? 'toUpperCase' : 'toLowerCase']().padStart(2, '0')
 
@@ -80,7 +71,7 @@ t.test('every spelling of every route gets that route\'s answer, and nothing rea
   let tried = 0
   for (const [scenario, headersFor] of Object.entries(scenarios)) {
     for (const route of routes) {
-      const path = concrete(route.url)
+      const path = concretePath(route.url)
       // Anonymous /api calls carry a query the route refuses: the session is checked before anything else is read.
       const probe = scenario === 'anonymous' && path.startsWith('/api/') ? '?unknown_parameter=1' : ''
       const send = (target: string) => sendRaw(port, route.method, target + probe, headersFor(route.method), UNSAFE.has(route.method) ? 'x' : undefined)
