@@ -36,7 +36,14 @@ export function installContractSchemas (app: FastifyInstance): void {
   app.addSchema({ $id: bundleId, components: { schemas: contractComponents() } })
 }
 
-/** A route body schema: the named component of the contract. */
+const bodySchemas = new Map<string, { $ref: string }>()
+
+/**
+ * A route body schema: the named component of the contract. The same object each time, so that the
+ * process-wide validator compiler (app.ts) compiles each body schema once, not once per sandbox.
+ */
 export function contractBody (name: string): { $ref: string } {
-  return { $ref: `${bundleId}#/components/schemas/${name}` }
+  let schema = bodySchemas.get(name)
+  if (schema === undefined) bodySchemas.set(name, schema = { $ref: `${bundleId}#/components/schemas/${name}` })
+  return schema
 }

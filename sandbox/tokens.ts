@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
+import type { KeyObject } from 'node:crypto'
 import { SignJWT, calculateJwkThumbprint, exportJWK, jwtVerify } from 'jose'
 import type { JWK } from 'jose'
 
@@ -34,9 +35,21 @@ export interface AccessTokenSigner {
   verify: (token: string, audience: string, nowMs: number) => Promise<VerifiedAccessToken | null>
 }
 
-/** One RSA-2048 key pair per sandbox start; RS256 access tokens as SweatStack issues them. */
+interface KeyPair { privateKey: KeyObject, publicKey: KeyObject }
+let processKeyPair: KeyPair | undefined
+
+/**
+ * One RSA-2048 key pair per process, made at the first start: making one takes 40-100 ms, and the
+ * tests start hundreds of sandboxes in a process. A sandbox process that restarts gets a new key.
+ */
+function signingKeyPair (): KeyPair {
+  processKeyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
+  return processKeyPair
+}
+
+/** RS256 access tokens as SweatStack issues them, signed with the process's key pair. */
 export async function createAccessTokenSigner (): Promise<AccessTokenSigner> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const { privateKey, publicKey } = signingKeyPair()
   const publicJwk = await exportJWK(publicKey)
   const kid = await calculateJwkThumbprint(publicJwk)
   const jwks = { keys: [{ ...publicJwk, kid, alg: 'RS256', use: 'sig' }] }

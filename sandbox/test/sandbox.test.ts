@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose'
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto'
+import { SignJWT, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
+import type { JWTHeaderParameters } from 'jose'
 import t from 'tap'
 import { fetch } from 'undici'
 import type { Response } from 'undici'
@@ -324,9 +325,11 @@ t.test('bearer checks', async (t) => {
   t.same(garbage.body, { detail: 'Could not validate credentials' })
   t.equal(garbage.response.headers.get('www-authenticate'), 'Bearer')
 
-  const other = await startSandbox({ ...onTestCalendar() })
-  t.teardown(other.close)
-  const foreignToken = (await clientOf(other).login(alice)).access_token
+  // The same header (kid included) and claims as a token the sandbox issued, signed with another key.
+  const issued = (await ss.login(alice)).access_token
+  const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  const foreignToken = await new SignJWT(decodeJwt(issued)).setProtectedHeader(decodeProtectedHeader(issued) as JWTHeaderParameters).sign(otherKey)
+  t.equal((await ss.api('/api/v1/activities/', issued)).status, 200, 'the token as issued')
   t.equal((await ss.api('/api/v1/activities/', foreignToken)).status, 401, 'a token signed by another key')
 
   const profileOnly = await ss.login(alice, 'profile')
