@@ -2,7 +2,8 @@
 // loopback origins: the example frontend (http://localhost:A), the BFF (http://localhost:B) and the
 // sandbox SweatStack (http://127.0.0.1:C). Nothing may reach anything but loopback.
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
 import tap from 'tap'
 import type { Test } from 'tap'
@@ -122,17 +123,36 @@ export async function launch (clock: TestClock, offLoopback: string[], pageError
 
 let built: Promise<string> | undefined
 
+/** Every file the frontend's build reads (examples/frontend without dist), and Vite's version. */
+async function frontendSourceHash (): Promise<string> {
+  const dir = path.join(root, 'examples', 'frontend')
+  const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter(entry => entry.isFile())
+    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .filter(file => !file.startsWith('dist' + path.sep))
+    .sort()
+  const hash = createHash('sha256').update((await import('vite')).version)
+  for (const file of files) hash.update(file).update('\0').update(await readFile(path.join(dir, file))).update('\0')
+  return hash.digest('hex').slice(0, 16)
+}
+
 /**
- * The frontend, built fresh once per test file (a process) into a folder of its own: tap runs files in
- * parallel, and a stale or half-written examples/frontend/dist must not matter.
+ * The frontend, built once for its sources: test-output/frontend-<hash of the sources>, shared by the
+ * test files (processes, run in parallel) of a run and by later runs until a source changes. A stale or
+ * half-written examples/frontend/dist never matters: each build goes to a folder of its own and is
+ * renamed into place whole.
  */
 function frontendBuild (): Promise<string> {
   built ??= (async () => {
-    await mkdir(path.join(root, 'test-output'), { recursive: true })
-    const outDir = await mkdtemp(path.join(root, 'test-output', 'frontend-'))
-    tap.teardown(() => rm(outDir, { recursive: true, force: true }))
+    const outputs = path.join(root, 'test-output')
+    await mkdir(outputs, { recursive: true })
+    const target = path.join(outputs, `frontend-${await frontendSourceHash()}`)
+    if (existsSync(path.join(target, 'index.html'))) return target
+    const outDir = await mkdtemp(path.join(outputs, 'frontend-building-'))
     await buildFrontend(outDir)
-    return outDir
+    // Another test file may have renamed its build into place meanwhile: then use that one.
+    await rename(outDir, target).catch(() => rm(outDir, { recursive: true, force: true }))
+    return target
   })()
   return built
 }
