@@ -39,8 +39,8 @@ interface KeyPair { privateKey: KeyObject, publicKey: KeyObject }
 let processKeyPair: KeyPair | undefined
 
 /**
- * One RSA-2048 key pair per process, made at the first start: making one takes 40-100 ms, and the
- * tests start hundreds of sandboxes in a process. A sandbox process that restarts gets a new key.
+ * One RSA-2048 key pair per process, made at the first start: making one takes 40-100 ms, and a test
+ * file may start dozens of sandboxes (86 in seed-dates). A sandbox process that restarts gets a new key.
  */
 function signingKeyPair (): KeyPair {
   processKeyPair ??= generateKeyPairSync('rsa', { modulusLength: 2048 })
