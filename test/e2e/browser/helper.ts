@@ -123,16 +123,17 @@ export async function launch (clock: TestClock, offLoopback: string[], pageError
 
 let built: Promise<string> | undefined
 
-/** Every file the frontend's build reads (examples/frontend without dist), and Vite's version. */
+/** Every file the frontend's build reads: examples/frontend (without dist), the typed client it bundles, and the lockfile (Vite and the bundled packages). */
 async function frontendSourceHash (): Promise<string> {
-  const dir = path.join(root, 'examples', 'frontend')
-  const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter(entry => entry.isFile())
-    .map(entry => path.relative(dir, path.join(entry.parentPath, entry.name)))
-    .filter(file => !file.startsWith('dist' + path.sep))
-    .sort()
-  const hash = createHash('sha256').update((await import('vite')).version)
-  for (const file of files) hash.update(file).update('\0').update(await readFile(path.join(dir, file))).update('\0')
+  const files = ['package-lock.json']
+  for (const dir of ['examples/frontend', 'clients/bff-client']) {
+    const entries = await readdir(path.join(root, dir), { recursive: true, withFileTypes: true })
+    files.push(...entries.filter(entry => entry.isFile())
+      .map(entry => path.relative(root, path.join(entry.parentPath, entry.name)))
+      .filter(file => !file.startsWith(path.join('examples', 'frontend', 'dist') + path.sep)))
+  }
+  const hash = createHash('sha256')
+  for (const file of files.sort()) hash.update(file).update('\0').update(await readFile(path.join(root, file))).update('\0')
   return hash.digest('hex').slice(0, 16)
 }
 
@@ -152,6 +153,9 @@ function frontendBuild (): Promise<string> {
     await buildFrontend(outDir)
     // Another test file may have renamed its build into place meanwhile: then use that one.
     await rename(outDir, target).catch(() => rm(outDir, { recursive: true, force: true }))
+    // Builds of sources that have since changed are of no more use.
+    const stale = (await readdir(outputs)).filter(name => /^frontend-[0-9a-f]{16}$/.test(name) && name !== path.basename(target))
+    await Promise.all(stale.map(name => rm(path.join(outputs, name), { recursive: true, force: true })))
     return target
   })()
   return built
