@@ -1,6 +1,7 @@
 // The screens of a signed-in athlete: activities with filters and paging, one activity with its charts,
 // dailies, and what an upstream failure looks like.
 import { alice, browserTest, checkClean, signInThroughSandbox, startBrowserStack } from './helper.ts'
+import { eventually } from '../../helper.ts'
 
 browserTest('activities: sport and date filters, paging, and an empty state', async t => {
   const stack = await startBrowserStack(t)
@@ -19,14 +20,16 @@ browserTest('activities: sport and date filters, paging, and an empty state', as
 
   await page.getByLabel('Sport').selectOption('running')
   await page.waitForURL(url => url.hash === '#/?sport=running')
-  await page.getByTestId('page-info').waitFor()
-  const sports = await rows.evaluateAll(elements => elements.map(element => element.getAttribute('data-sport')))
+  // A read right after a change of address can still see the last list, or the loading note that replaces it.
+  const sportsShown = () => rows.evaluateAll(elements => elements.map(element => element.getAttribute('data-sport')))
+  await eventually('a list of runs', async () => (await sportsShown()).some(sport => sport?.startsWith('running')) && !(await sportsShown()).some(sport => !sport?.startsWith('running')), 15_000).catch(() => {})
+  const sports = await sportsShown()
   t.ok(sports.length > 0 && sports.every(sport => sport?.startsWith('running')), `only running: ${sports.join(', ')}`)
 
   // A date range: the last 30 days of running.
   const day = (daysAgo: number) => stack.clock.day(daysAgo)
   await page.goto(`${stack.frontendUrl}/#/?sport=running&start=${day(30)}&end=${day(0)}`)
-  await page.getByTestId('page-info').waitFor()
+  await eventually('the range drawn', async () => await page.getByLabel('From').inputValue() === day(30) && await page.getByTestId('loading').count() === 0 && await page.getByTestId('page-info').count() === 1, 15_000).catch(() => {})
   t.equal(await page.getByLabel('From').inputValue(), day(30), 'the filters show the range')
   const dates = await rows.evaluateAll(elements => elements.map(element => element.querySelector('td')?.textContent ?? ''))
   t.ok(dates.length > 0, `${dates.length} runs in the last 30 days`)
@@ -87,8 +90,10 @@ browserTest('dailies: a chart per measure and period', async t => {
   await page.getByTestId('chart-daily').waitFor()
   await page.getByRole('button', { name: '30 days' }).click()
   await page.waitForURL(url => url.hash === '#/dailies?measure=resting_hr&days=30')
-  await page.getByTestId('chart-daily').waitFor()
-  const dots = await page.getByTestId('chart-daily').locator('circle').count()
+  // The 30-day chart itself: until it is drawn, the 90-day one (or a loading note) is still on screen.
+  const chart30 = page.getByRole('img', { name: 'Resting heart rate over the last 30 days' })
+  await chart30.locator('circle').first().waitFor()
+  const dots = await chart30.locator('circle').count()
   t.ok(dots > 5 && dots <= 31, `at most one value a day over 30 days (${dots})`)
   t.equal(await page.getByRole('button', { name: '30 days' }).getAttribute('aria-pressed'), 'true')
   await stack.screenshot('dailies')
