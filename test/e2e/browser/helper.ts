@@ -23,8 +23,8 @@ import { checkLogsAtEnd, freePort, makeSessionKey } from '../../helper.ts'
 
 /**
  * Debian's headless shell (apt-get install chromium-headless-shell): the same Blink and V8 as Chromium
- * without the browser's own UI, so half the CPU per test, as playwright's own headless runs use. A full
- * Chromium is the fallback; CHROMIUM_PATH picks either.
+ * without the browser's own window layer, at half the CPU per test; playwright itself runs headless on
+ * it. A full Chromium is the fallback; CHROMIUM_PATH picks either.
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find(file => existsSync(file)) ?? '/usr/bin/chromium-headless-shell'
 export const SCREENSHOTS = path.join(import.meta.dirname, '..', '..', '..', 'test-output', 'screenshots')
