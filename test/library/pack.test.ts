@@ -28,8 +28,8 @@ mkdirSync(packDir)
 
 /**
  * process.env, with V8's coverage counters off in the children: what they run (npm, tsc, the built
- * package) is no source the coverage counts, and the counters cost them two thirds more CPU (47 s, not 28). tap's
- * processinfo hook copies its settings into every child's environment unless the child sets them.
+ * package) is no source the coverage counts, and the counters cost them two thirds more CPU (47 s, not
+ * 28). tap's processinfo hook copies its settings into every child's environment unless the child sets them.
  */
 function envWithoutCoverage (): NodeJS.ProcessEnv {
   return { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' }
